@@ -1,0 +1,419 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using TlsTools.Pki;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+using ContentInfo = Org.BouncyCastle.Asn1.Cms.ContentInfo;
+using SignedData = Org.BouncyCastle.Asn1.Cms.SignedData;
+
+namespace TlsTools.Formats
+{
+    /// <summary>
+    /// Reads certificates, keys, requests and CRLs in every common encoding: PEM (many blocks), DER,
+    /// PKCS#12/PFX, PKCS#7/P7B, PKCS#1, SEC1, PKCS#8 (encrypted or not), OpenSSL's encrypted legacy PEM.
+    /// Every failure is a <see cref="TlsToolsException"/> with a stable ErrorId.
+    /// </summary>
+    public static class PkiReader
+    {
+        /// <summary>Inputs larger than this are refused (a certificate bundle of 64 MiB is not a real file).</summary>
+        public const int MaxInputBytes = 64 * 1024 * 1024;
+
+        /// <summary>Reads every certificate in the data. Private keys found beside them (PEM bundle, PFX) are attached to their certificate.</summary>
+        public static IReadOnlyList<Certificate> ReadCertificates(byte[] data, char[]? password = null)
+        {
+            CheckSize(data);
+            if (Pem.LooksLikePem(data))
+                return ReadCertificatesPem(Text(data), password);
+            if (IsPfx(data))
+                return ReadPfx(data, password).Certificates;
+            return ReadCertificatesDer(data);
+        }
+
+        public static IReadOnlyList<Certificate> ReadCertificates(string text, char[]? password = null)
+        {
+            if (!Pem.LooksLikePem(text))
+                throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData, "The text holds no PEM block ('-----BEGIN CERTIFICATE-----').");
+            return ReadCertificatesPem(text, password);
+        }
+
+        /// <summary>Reads the first private key in the data (PEM, DER PKCS#8/PKCS#1/SEC1, or PFX).</summary>
+        public static PrivateKey ReadPrivateKey(byte[] data, char[]? password = null)
+        {
+            CheckSize(data);
+            if (Pem.LooksLikePem(data))
+                return ReadPrivateKey(Text(data), password);
+            if (IsPfx(data))
+            {
+                var pfx = ReadPfx(data, password);
+                return pfx.Key ?? throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData, "The PKCS#12 file holds no private key.");
+            }
+            return Guard("InvalidPrivateKey", "private key", () => KeyFromDer(data, password));
+        }
+
+        public static PrivateKey ReadPrivateKey(string text, char[]? password = null)
+        {
+            var blocks = Pem.Decode(text);
+            foreach (var block in blocks)
+            {
+                var key = KeyFromPem(block, password);
+                if (key != null) return key;
+            }
+            throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData,
+                blocks.Count == 0 ? "The text holds no PEM block." : "No private key block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
+        }
+
+        public static IReadOnlyList<CertificateRequest> ReadCertificateRequests(byte[] data)
+        {
+            CheckSize(data);
+            if (Pem.LooksLikePem(data))
+            {
+                var list = Pem.Decode(Text(data))
+                    .Where(b => b.Label == "CERTIFICATE REQUEST" || b.Label == "NEW CERTIFICATE REQUEST")
+                    .Select(b => ParseRequest(b.Data)).ToList();
+                if (list.Count == 0)
+                    throw new TlsToolsException("NoCertificateRequest", ErrorKind.InvalidData, "No 'CERTIFICATE REQUEST' PEM block was found.");
+                return list;
+            }
+            return new[] { ParseRequest(data) };
+        }
+
+        public static IReadOnlyList<CertificateRevocationList> ReadCrls(byte[] data)
+        {
+            CheckSize(data);
+            if (Pem.LooksLikePem(data))
+            {
+                var list = Pem.Decode(Text(data)).Where(b => b.Label == "X509 CRL").Select(b => ParseCrl(b.Data)).ToList();
+                if (list.Count == 0)
+                    throw new TlsToolsException("NoCrl", ErrorKind.InvalidData, "No 'X509 CRL' PEM block was found.");
+                return list;
+            }
+            return new[] { ParseCrl(data) };
+        }
+
+        internal static CertificateRequest ParseRequest(byte[] der) =>
+            Guard("InvalidCertificateRequest", "certificate request", () =>
+            {
+                var asn1 = Asn1Object.FromByteArray(der);
+                return new CertificateRequest(new Pkcs10CertificationRequest(Asn1Sequence.GetInstance(asn1)));
+            });
+
+        internal static CertificateRevocationList ParseCrl(byte[] der) =>
+            Guard("InvalidCrl", "certificate revocation list", () =>
+            {
+                var asn1 = Asn1Object.FromByteArray(der);
+                return new CertificateRevocationList(new X509Crl(CertificateList.GetInstance(asn1)));
+            });
+
+        private static IReadOnlyList<Certificate> ReadCertificatesPem(string text, char[]? password)
+        {
+            var blocks = Pem.Decode(text);
+            var certs = new List<BcCertificate>();
+            var keys = new List<PrivateKey>();
+            foreach (var block in blocks)
+            {
+                switch (block.Label)
+                {
+                    case "CERTIFICATE":
+                    case "X509 CERTIFICATE":
+                        certs.Add(CertificateParsing.ParseDer(block.Data));
+                        break;
+                    case "TRUSTED CERTIFICATE":
+                        // OpenSSL's trusted form: a certificate followed by its trust settings.
+                        certs.Add(Guard("InvalidCertificate", "certificate", () =>
+                        {
+                            using (var s = new Asn1InputStream(block.Data))
+                                return new BcCertificate(X509CertificateStructure.GetInstance(s.ReadObject()));
+                        }));
+                        break;
+                    case "PKCS7":
+                    case "CMS":
+                        certs.AddRange(ReadPkcs7(block.Data));
+                        break;
+                    default:
+                        if (IsKeyLabel(block.Label) && (password != null || !IsEncryptedKeyBlock(block)))
+                        {
+                            var key = KeyFromPem(block, password);
+                            if (key != null) keys.Add(key);
+                        }
+                        break;
+                }
+            }
+            if (certs.Count == 0)
+                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData,
+                    blocks.Count == 0 ? "The text holds no PEM block." : "No certificate block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
+            return Attach(certs, keys);
+        }
+
+        private static IReadOnlyList<Certificate> ReadCertificatesDer(byte[] data)
+        {
+            Asn1Object asn1 = Guard("InvalidCertificate", "certificate", () => Asn1Object.FromByteArray(data));
+            if (asn1 is Asn1Sequence seq && seq.Count >= 1 && seq[0] is DerObjectIdentifier)
+                return ReadPkcs7(data).Select(c => new Certificate(c)).ToList();
+            return new[] { new Certificate(CertificateParsing.ParseDer(data)) };
+        }
+
+        private static List<BcCertificate> ReadPkcs7(byte[] data) =>
+            Guard("InvalidPkcs7", "PKCS#7 bundle", () =>
+            {
+                var info = ContentInfo.GetInstance(Asn1Object.FromByteArray(data));
+                if (!PkcsObjectIdentifiers.SignedData.Equals(info.ContentType))
+                    throw new InvalidDataException("the PKCS#7 content is " + info.ContentType.Id + ", not signedData");
+                var signed = SignedData.GetInstance(info.Content);
+                var result = new List<BcCertificate>();
+                if (signed.Certificates != null)
+                {
+                    foreach (var element in signed.Certificates)
+                    {
+                        var obj = element.ToAsn1Object();
+                        if (obj is Asn1Sequence)
+                            result.Add(new BcCertificate(X509CertificateStructure.GetInstance(obj)));
+                    }
+                }
+                if (result.Count == 0)
+                    throw new InvalidDataException("the PKCS#7 bundle holds no certificate");
+                return result;
+            });
+
+        internal sealed class PfxContents
+        {
+            public List<Certificate> Certificates { get; } = new List<Certificate>();
+            public PrivateKey? Key { get; set; }
+        }
+
+        private static PfxContents ReadPfx(byte[] data, char[]? password)
+        {
+            var store = new Pkcs12StoreBuilder().Build();
+            try
+            {
+                store.Load(new MemoryStream(data, false), password ?? Array.Empty<char>());
+            }
+            catch (IOException e) when (e.Message.IndexOf("wrong password", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                                        e.Message.IndexOf("MAC invalid", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw password == null || password.Length == 0
+                    ? new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The PKCS#12 file is protected by a password; give it with -Password.")
+                    : new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
+            }
+            catch (TlsToolsException) { throw; }
+            catch (Exception e) when (IsDecryptFailure(e))
+            {
+                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
+            }
+            catch (Exception e)
+            {
+                throw new TlsToolsException("InvalidPfx", ErrorKind.InvalidData, "The data is not a readable PKCS#12/PFX file: " + e.Message, e);
+            }
+
+            var result = new PfxContents();
+            var leafs = new List<BcCertificate>();
+            var others = new List<BcCertificate>();
+            foreach (var alias in store.Aliases.ToList())
+            {
+                if (store.IsKeyEntry(alias))
+                {
+                    var key = store.GetKey(alias).Key;
+                    var chain = store.GetCertificateChain(alias) ?? Array.Empty<X509CertificateEntry>();
+                    var pk = new PrivateKey(key, chain.Length > 0 ? chain[0].Certificate.GetPublicKey() : null);
+                    result.Key ??= pk;
+                    foreach (var entry in chain) (entry == chain[0] ? leafs : others).Add(entry.Certificate);
+                }
+                else
+                {
+                    var entry = store.GetCertificate(alias);
+                    if (entry != null) others.Add(entry.Certificate);
+                }
+            }
+            var all = leafs.Concat(others).GroupBy(c => Hex.Upper(c.GetEncoded())).Select(g => g.First()).ToList();
+            if (all.Count == 0)
+                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData, "The PKCS#12 file holds no certificate.");
+            var keys = result.Key != null ? new List<PrivateKey> { result.Key } : new List<PrivateKey>();
+            result.Certificates.AddRange(Attach(all, keys));
+            return result;
+        }
+
+        private static List<Certificate> Attach(List<BcCertificate> certs, List<PrivateKey> keys)
+        {
+            return certs.Select(c =>
+            {
+                var pub = c.GetPublicKey();
+                var key = keys.FirstOrDefault(k => KeyInfo.SamePublicKey(k.Public, pub));
+                return new Certificate(c, key);
+            }).ToList();
+        }
+
+        private static bool IsKeyLabel(string label) =>
+            label == "PRIVATE KEY" || label == "ENCRYPTED PRIVATE KEY" || label == "RSA PRIVATE KEY" ||
+            label == "EC PRIVATE KEY" || label == "DSA PRIVATE KEY";
+
+        private static bool IsEncryptedKeyBlock(PemBlock block) =>
+            block.Label == "ENCRYPTED PRIVATE KEY" || block.Headers.IndexOf("ENCRYPTED", StringComparison.Ordinal) >= 0;
+
+        private static PrivateKey? KeyFromPem(PemBlock block, char[]? password)
+        {
+            switch (block.Label)
+            {
+                case "PRIVATE KEY":
+                    return Guard("InvalidPrivateKey", "PKCS#8 private key", () => new PrivateKey(PrivateKeyFactory.CreateKey(block.Data)));
+                case "ENCRYPTED PRIVATE KEY":
+                    return DecryptPkcs8(block.Data, password);
+                case "RSA PRIVATE KEY":
+                case "EC PRIVATE KEY":
+                case "DSA PRIVATE KEY":
+                    return ReadLegacyPem(block, password);
+                default:
+                    return null;
+            }
+        }
+
+        private static PrivateKey ReadLegacyPem(PemBlock block, char[]? password)
+        {
+            bool encrypted = IsEncryptedKeyBlock(block);
+            if (encrypted && (password == null || password.Length == 0))
+                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
+            object? obj;
+            try
+            {
+                var reader = new PemReader(new StringReader(block.Text), encrypted ? new PasswordFinder(password!) : null);
+                obj = reader.ReadObject();
+            }
+            catch (Exception e) when (encrypted && !(e is TlsToolsException))
+            {
+                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
+            }
+            catch (Exception e) when (!(e is TlsToolsException))
+            {
+                throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key: " + e.Message, e);
+            }
+            switch (obj)
+            {
+                case AsymmetricCipherKeyPair pair:
+                    return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(pair.Private, pair.Public));
+                case AsymmetricKeyParameter k when k.IsPrivate:
+                    return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(k));
+                default:
+                    throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key.");
+            }
+        }
+
+        private static PrivateKey DecryptPkcs8(byte[] der, char[]? password)
+        {
+            if (password == null || password.Length == 0)
+                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
+            EncryptedPrivateKeyInfo info = Guard("InvalidPrivateKey", "encrypted PKCS#8 key", () => EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
+            AsymmetricKeyParameter key;
+            try
+            {
+                key = PrivateKeyFactory.DecryptKey(password, info);
+            }
+            catch (Exception e)
+            {
+                // A wrong password shows as bad padding or as garbage that is not a PrivateKeyInfo.
+                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
+            }
+            return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(key));
+        }
+
+        private static PrivateKey KeyFromDer(byte[] data, char[]? password)
+        {
+            var asn1 = Asn1Object.FromByteArray(data);
+            if (!(asn1 is Asn1Sequence seq) || seq.Count < 2)
+                throw new InvalidDataException("not an ASN.1 SEQUENCE");
+            if (seq[0] is Asn1Sequence && seq[1] is Asn1OctetString)
+                return DecryptPkcs8(data, password);
+            if (seq[0] is DerInteger version)
+            {
+                if (seq.Count >= 3 && seq[1] is Asn1Sequence)
+                    return new PrivateKey(PrivateKeyFactory.CreateKey(PrivateKeyInfo.GetInstance(seq)));
+                if (seq.Count >= 9 && version.HasValue(0))
+                {
+                    var rsa = RsaPrivateKeyStructure.GetInstance(seq);
+                    return new PrivateKey(new RsaPrivateCrtKeyParameters(rsa.Modulus, rsa.PublicExponent, rsa.PrivateExponent,
+                        rsa.Prime1, rsa.Prime2, rsa.Exponent1, rsa.Exponent2, rsa.Coefficient));
+                }
+                if (version.HasValue(1) && seq[1] is Asn1OctetString)
+                {
+                    var ec = ECPrivateKeyStructure.GetInstance(seq);
+                    var parameters = ec.Parameters ?? throw new InvalidDataException("the SEC1 key names no curve");
+                    var algId = new AlgorithmIdentifier(Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey, parameters);
+                    return new PrivateKey(PrivateKeyFactory.CreateKey(new PrivateKeyInfo(algId, ec)));
+                }
+            }
+            throw new InvalidDataException("not a PKCS#8, PKCS#1 or SEC1 private key");
+        }
+
+        internal static bool IsPfx(byte[] data)
+        {
+            try
+            {
+                using (var s = new Asn1InputStream(new MemoryStream(data, false), Math.Min(data.Length, MaxInputBytes)))
+                {
+                    var obj = s.ReadObject();
+                    return obj is Asn1Sequence seq && seq.Count >= 2 && seq[0] is DerInteger v && v.HasValue(3) && seq[1] is Asn1Sequence;
+                }
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private static bool IsDecryptFailure(Exception e) =>
+            e is InvalidCipherTextException || e.InnerException is InvalidCipherTextException ||
+            e.Message.IndexOf("pad block corrupted", StringComparison.OrdinalIgnoreCase) >= 0;
+
+        private static void CheckSize(byte[] data)
+        {
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            if (data.Length == 0)
+                throw new TlsToolsException("EmptyInput", ErrorKind.InvalidData, "The input is empty.");
+            if (data.Length > MaxInputBytes)
+                throw new TlsToolsException("InputTooLarge", ErrorKind.LimitsExceeded, "The input is larger than " + (MaxInputBytes >> 20) + " MiB.");
+        }
+
+        private static string Text(byte[] data) => Encoding.UTF8.GetString(data);
+
+        /// <summary>Runs a parse; any library exception becomes an InvalidData TlsToolsException with the given ErrorId.</summary>
+        internal static T Guard<T>(string errorId, string what, Func<T> parse)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (TlsToolsException) { throw; }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "The data is not a valid " + what + ": " + e.Message, e);
+            }
+        }
+
+        private sealed class PasswordFinder : IPasswordFinder
+        {
+            private readonly char[] _password;
+            public PasswordFinder(char[] password) { _password = password; }
+            public char[] GetPassword() => (char[])_password.Clone();
+        }
+    }
+
+    internal static class CertificateParsing
+    {
+        /// <summary>Parses exactly one DER certificate (no trailing bytes).</summary>
+        public static BcCertificate ParseDer(byte[] der) =>
+            PkiReader.Guard("InvalidCertificate", "X.509 certificate", () =>
+            {
+                var asn1 = Asn1Object.FromByteArray(der);
+                return new BcCertificate(X509CertificateStructure.GetInstance(asn1));
+            });
+    }
+}

@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.X509;
+using Org.BouncyCastle.X509.Extension;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace TlsTools.Pki
+{
+    /// <summary>
+    /// An X.509 certificate as TlsTools shows it, optionally carrying its private key.
+    /// Immutable; everything shown is read from the DER encoding in <see cref="RawData"/>.
+    /// </summary>
+    public sealed class Certificate : IEquatable<Certificate>
+    {
+        private readonly byte[] _der;
+        private readonly Lazy<SanSet> _sans;
+
+        internal Certificate(BcCertificate certificate, PrivateKey? privateKey = null)
+        {
+            Bc = certificate ?? throw new ArgumentNullException(nameof(certificate));
+            _der = certificate.GetEncoded();
+            if (privateKey != null && !KeyInfo.SamePublicKey(privateKey.Public, certificate.GetPublicKey()))
+                throw new TlsToolsException("KeyMismatch", ErrorKind.InvalidArgument,
+                    "The private key does not belong to certificate '" + certificate.SubjectDN + "'.");
+            PrivateKey = privateKey;
+            _sans = new Lazy<SanSet>(() => SanSet.Read(Bc));
+            Thumbprint = Digest(new Sha1Digest(), _der);
+            ThumbprintSha256 = Digest(new Sha256Digest(), _der);
+        }
+
+        /// <summary>Converts a .NET certificate (without its private key).</summary>
+        public Certificate(X509Certificate2 certificate)
+            : this(Formats.CertificateParsing.ParseDer((certificate ?? throw new ArgumentNullException(nameof(certificate))).RawData))
+        {
+        }
+
+        internal BcCertificate Bc { get; }
+
+        public string Subject => Bc.SubjectDN.ToString();
+        public string Issuer => Bc.IssuerDN.ToString();
+
+        /// <summary>Serial number, uppercase hex without separators.</summary>
+        public string SerialNumber => Bc.SerialNumber.ToString(16).ToUpperInvariant().PadLeft(2, '0');
+
+        public DateTime NotBefore => Bc.NotBefore.ToUniversalTime();
+        public DateTime NotAfter => Bc.NotAfter.ToUniversalTime();
+
+        /// <summary>Whole days from now until NotAfter; negative once expired.</summary>
+        public int DaysUntilExpiry => (int)Math.Floor((NotAfter - DateTime.UtcNow).TotalDays);
+
+        /// <summary>SHA-1 of the DER encoding, uppercase hex, as .NET and Windows show it.</summary>
+        public string Thumbprint { get; }
+
+        public string ThumbprintSha256 { get; }
+
+        public string KeyAlgorithm => KeyInfo.Describe(Bc.GetPublicKey());
+        public int KeySize => KeyInfo.KeySize(Bc.GetPublicKey());
+        public string SignatureAlgorithm => SignatureNames.Describe(Bc.SigAlgOid, Bc.SigAlgName);
+        public int Version => Bc.Version;
+
+        public string[] DnsNames => _sans.Value.Dns.ToArray();
+        public string[] IpAddresses => _sans.Value.Ip.ToArray();
+        public string[] EmailAddresses => _sans.Value.Email.ToArray();
+        public string[] Uris => _sans.Value.Uri.ToArray();
+
+        public bool IsCertificateAuthority => Bc.GetBasicConstraints() >= 0;
+
+        /// <summary>The basicConstraints path length, or null when absent or not a CA.</summary>
+        public int? PathLength
+        {
+            get
+            {
+                var bc = BasicConstraintsValue;
+                return bc?.PathLenConstraint?.IntValueExact;
+            }
+        }
+
+        public bool IsSelfSigned => Bc.SubjectDN.Equivalent(Bc.IssuerDN) && SignatureVerifiesWith(Bc.GetPublicKey());
+
+        /// <summary>keyUsage bits by name, e.g. DigitalSignature, KeyCertSign; empty when absent.</summary>
+        public string[] KeyUsage
+        {
+            get
+            {
+                var ku = Bc.GetKeyUsage();
+                if (ku == null) return Array.Empty<string>();
+                string[] names = { "DigitalSignature", "NonRepudiation", "KeyEncipherment", "DataEncipherment", "KeyAgreement", "KeyCertSign", "CrlSign", "EncipherOnly", "DecipherOnly" };
+                var result = new List<string>();
+                for (int i = 0; i < ku.Length && i < names.Length; i++)
+                    if (ku[i]) result.Add(names[i]);
+                return result.ToArray();
+            }
+        }
+
+        /// <summary>extendedKeyUsage by name (ServerAuth, ClientAuth, ...) or OID; empty when absent.</summary>
+        public string[] ExtendedKeyUsage
+        {
+            get
+            {
+                var eku = Bc.GetExtendedKeyUsage();
+                if (eku == null) return Array.Empty<string>();
+                return eku.Select(o => ExtendedKeyUsageNames.Describe(o.Id)).ToArray();
+            }
+        }
+
+        public string? SubjectKeyIdentifier
+        {
+            get
+            {
+                var ext = Bc.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+                if (ext == null) return null;
+                return Hex.Upper(Org.BouncyCastle.Asn1.X509.SubjectKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).GetKeyIdentifier());
+            }
+        }
+
+        public string? AuthorityKeyIdentifier
+        {
+            get
+            {
+                var ext = Bc.GetExtensionValue(X509Extensions.AuthorityKeyIdentifier);
+                if (ext == null) return null;
+                var id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).KeyIdentifier;
+                return id == null ? null : Hex.Upper(id.GetOctets());
+            }
+        }
+
+        public bool HasPrivateKey => PrivateKey != null;
+
+        public PrivateKey? PrivateKey { get; }
+
+        /// <summary>SHA-256 of the SubjectPublicKeyInfo, uppercase hex (matches <see cref="Pki.PrivateKey.PublicKeySha256"/>).</summary>
+        public string PublicKeySha256 => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey());
+
+        public byte[] RawData => (byte[])_der.Clone();
+
+        internal byte[] DerNoCopy => _der;
+
+        internal BasicConstraints? BasicConstraintsValue
+        {
+            get
+            {
+                var ext = Bc.GetExtensionValue(X509Extensions.BasicConstraints);
+                return ext == null ? null : BasicConstraints.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext));
+            }
+        }
+
+        /// <summary>Returns the same certificate carrying the given key (which must match).</summary>
+        public Certificate WithPrivateKey(PrivateKey privateKey) => new Certificate(Bc, privateKey);
+
+        /// <summary>Returns the same certificate without a private key.</summary>
+        public Certificate WithoutPrivateKey() => PrivateKey == null ? this : new Certificate(Bc);
+
+        /// <summary>A .NET certificate with the same encoding (without the private key).</summary>
+        public X509Certificate2 ToX509Certificate2() => new X509Certificate2(_der);
+
+        /// <summary>PEM text of the certificate.</summary>
+        public string ToPem() => Formats.Pem.Encode("CERTIFICATE", _der);
+
+        internal bool SignatureVerifiesWith(Org.BouncyCastle.Crypto.AsymmetricKeyParameter issuerKey)
+        {
+            try
+            {
+                return Bc.IsSignatureValid(issuerKey);
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        public bool Equals(Certificate? other) => other != null && Org.BouncyCastle.Utilities.Arrays.AreEqual(_der, other._der);
+        public override bool Equals(object? obj) => Equals(obj as Certificate);
+        public override int GetHashCode() => Thumbprint.GetHashCode();
+        public override string ToString() => Subject;
+
+        private static string Digest(Org.BouncyCastle.Crypto.IDigest digest, byte[] data)
+        {
+            digest.BlockUpdate(data, 0, data.Length);
+            var hash = new byte[digest.GetDigestSize()];
+            digest.DoFinal(hash, 0);
+            return Hex.Upper(hash);
+        }
+    }
+
+    /// <summary>subjectAltName entries by kind.</summary>
+    internal sealed class SanSet
+    {
+        public List<string> Dns { get; } = new List<string>();
+        public List<string> Ip { get; } = new List<string>();
+        public List<string> Email { get; } = new List<string>();
+        public List<string> Uri { get; } = new List<string>();
+
+        public static SanSet Read(BcCertificate cert)
+        {
+            var ext = cert.GetExtensionValue(X509Extensions.SubjectAlternativeName);
+            return ext == null ? new SanSet() : FromGeneralNames(GeneralNames.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)));
+        }
+
+        public static SanSet FromGeneralNames(GeneralNames names)
+        {
+            var set = new SanSet();
+            foreach (var name in names.GetNames())
+            {
+                switch (name.TagNo)
+                {
+                    case GeneralName.DnsName:
+                        set.Dns.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.Rfc822Name:
+                        set.Email.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.UniformResourceIdentifier:
+                        set.Uri.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.IPAddress:
+                        var bytes = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                        set.Ip.Add(bytes.Length == 4 || bytes.Length == 16 ? new IPAddress(bytes).ToString() : Hex.Upper(bytes));
+                        break;
+                }
+            }
+            return set;
+        }
+    }
+}
