@@ -141,18 +141,18 @@ namespace TlsTools.Formats
                     case "CMS":
                         certs.AddRange(ReadPkcs7(block.Data));
                         break;
-                    default:
-                        if (IsKeyLabel(block.Label) && (password != null || !IsEncryptedKeyBlock(block)))
-                        {
-                            var key = KeyFromPem(block, password);
-                            if (key != null) keys.Add(key);
-                        }
-                        break;
                 }
             }
             if (certs.Count == 0)
                 throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData,
                     blocks.Count == 0 ? "The text holds no PEM block." : "No certificate block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
+            // Keys beside the certificates (a combined PEM): attached to the certificate they belong to.
+            // An encrypted one is read only when a password was given.
+            foreach (var block in blocks.Where(b => IsKeyLabel(b.Label) && (password != null || !IsEncryptedKeyBlock(b))))
+            {
+                var key = KeyFromPem(block, password);
+                if (key != null) keys.Add(key);
+            }
             return Attach(certs, keys);
         }
 

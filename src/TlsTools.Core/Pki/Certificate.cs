@@ -14,7 +14,7 @@ namespace TlsTools.Pki
 {
     /// <summary>
     /// An X.509 certificate as TlsTools shows it, optionally carrying its private key.
-    /// Immutable; everything shown is read from the DER encoding in <see cref="RawData"/>.
+    /// Immutable; everything shown is read from the DER encoding in <see cref="GetRawData"/>.
     /// </summary>
     public sealed class Certificate : IEquatable<Certificate>
     {
@@ -137,7 +137,8 @@ namespace TlsTools.Pki
         /// <summary>SHA-256 of the SubjectPublicKeyInfo, uppercase hex (matches <see cref="Pki.PrivateKey.PublicKeySha256"/>).</summary>
         public string PublicKeySha256 => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey());
 
-        public byte[] RawData => (byte[])_der.Clone();
+        /// <summary>The DER encoding (a copy). A method, not a property, so ConvertTo-Json stays readable.</summary>
+        public byte[] GetRawData() => (byte[])_der.Clone();
 
         internal byte[] DerNoCopy => _der;
 
@@ -156,8 +157,44 @@ namespace TlsTools.Pki
         /// <summary>Returns the same certificate without a private key.</summary>
         public Certificate WithoutPrivateKey() => PrivateKey == null ? this : new Certificate(Bc);
 
-        /// <summary>A .NET certificate with the same encoding (without the private key).</summary>
-        public X509Certificate2 ToX509Certificate2() => new X509Certificate2(_der);
+        /// <summary>A .NET certificate with the same encoding, with the private key when this one carries it.</summary>
+        public X509Certificate2 ToX509Certificate2()
+        {
+            if (PrivateKey == null) return new X509Certificate2(_der);
+            var password = Guid.NewGuid().ToString("N").ToCharArray();
+            var pfx = Formats.PkiWriter.EncodePfx(new[] { this }, password);
+            try
+            {
+                return new X509Certificate2(pfx, new string(password), X509KeyStorageFlags.Exportable);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new TlsToolsException("KeyNotSupportedByDotNet", ErrorKind.NotImplemented,
+                    ".NET cannot hold a " + PrivateKey.Algorithm + " private key in an X509Certificate2: " + e.Message, e, this);
+            }
+        }
+
+        /// <summary>Converts a .NET certificate, with its private key when it has an exportable one.</summary>
+        public static Certificate FromX509Certificate2(X509Certificate2 certificate)
+        {
+            if (certificate == null) throw new ArgumentNullException(nameof(certificate));
+            if (!certificate.HasPrivateKey) return new Certificate(certificate);
+            var password = Guid.NewGuid().ToString("N");
+            byte[] pfx;
+            try
+            {
+                pfx = certificate.Export(X509ContentType.Pkcs12, password);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new TlsToolsException("KeyNotExportable", ErrorKind.InvalidOperation,
+                    "The private key of '" + certificate.Subject + "' cannot be exported: " + e.Message, e, certificate);
+            }
+            var list = Formats.PkiReader.ReadCertificates(pfx, password.ToCharArray());
+            foreach (var c in list)
+                if (c.HasPrivateKey) return c;
+            return list[0];
+        }
 
         /// <summary>PEM text of the certificate.</summary>
         public string ToPem() => Formats.Pem.Encode("CERTIFICATE", _der);

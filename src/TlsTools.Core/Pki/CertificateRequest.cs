@@ -50,7 +50,8 @@ namespace TlsTools.Pki
         /// <summary>The key, when New-CertificateRequest made it (or it was attached); never read from a request file.</summary>
         public PrivateKey? PrivateKey { get; }
 
-        public byte[] RawData => Bc.GetEncoded();
+        /// <summary>The DER encoding. A method, not a property, so ConvertTo-Json stays readable.</summary>
+        public byte[] GetRawData() => Bc.GetEncoded();
 
         public string ToPem() => Formats.Pem.Encode("CERTIFICATE REQUEST", Bc.GetEncoded());
 

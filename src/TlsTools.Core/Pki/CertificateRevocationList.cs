@@ -63,7 +63,8 @@ namespace TlsTools.Pki
 
         public int Count => RevokedCertificates.Length;
 
-        public byte[] RawData => Bc.GetEncoded();
+        /// <summary>The DER encoding. A method, not a property, so ConvertTo-Json stays readable.</summary>
+        public byte[] GetRawData() => Bc.GetEncoded();
 
         public string ToPem() => Formats.Pem.Encode("X509 CRL", Bc.GetEncoded());
 

@@ -1,0 +1,121 @@
+<#
+.SYNOPSIS
+    Builds TlsTools and runs its demo, its tests or its benchmarks.
+.DESCRIPTION
+    demo  - build, then run the offline quickstart (examples/Quickstart.ps1)
+    test  - build, run every xunit and Pester test, and end with one line "N passed, N failed"
+    build - build only (Release); the module is laid out where TlsTools.psd1 points
+    bench - build, then run the benchmarks in bench/ against the local peers
+    Run through the repository's own PowerShell: dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('demo', 'test', 'build', 'bench')]
+    [string] $Task = 'test',
+
+    # Pester tag(s) or xunit filter to narrow a test run while developing.
+    [string] $Filter
+)
+
+$ErrorActionPreference = 'Stop'
+$env:NO_COLOR = '1'
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$PSStyle.OutputRendering = 'PlainText'
+Set-Location $PSScriptRoot
+$out = Join-Path $PSScriptRoot 'tests/out'
+New-Item -ItemType Directory -Force -Path $out | Out-Null
+
+function Invoke-Build {
+    Write-Host '== build (Release)'
+    & dotnet build (Join-Path $PSScriptRoot 'TlsTools.sln') -c Release -nologo -v quiet -clp:ErrorsOnly
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed ($LASTEXITCODE)" }
+}
+
+function Get-PesterModulePath {
+    $root = $env:NUGET_PACKAGES
+    if (-not $root) {
+        $line = & dotnet nuget locals global-packages --list | Select-Object -First 1
+        $root = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $psd1 = Join-Path $root 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $psd1)) { throw "Pester 5.7.1 was not restored to $psd1 (dotnet restore TlsTools.sln brings it)." }
+    $psd1
+}
+
+function Invoke-CoreTests {
+    Write-Host '== xunit (TlsTools.Core.Tests)'
+    $trx = Join-Path $out 'core.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    $args = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
+        '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
+    if ($Filter) { $args += @('--filter', $Filter) }
+    & dotnet @args | ForEach-Object {
+        # Keep the log readable: per-test lines for failures, plus everything the tests print.
+        if ($_ -notmatch '^\s+Passed ') { $_ }
+    }
+    if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
+    [xml] $x = Get-Content -Raw $trx
+    $c = $x.TestRun.ResultSummary.Counters
+    @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
+}
+
+function Invoke-ModuleTests {
+    Write-Host '== Pester (module)'
+    $pester = Get-PesterModulePath
+    $script = {
+        param($pester, $root, $filter, $resultFile)
+        $env:NO_COLOR = '1'
+        $PSStyle.OutputRendering = 'PlainText'
+        Import-Module $pester -Force
+        $cfg = New-PesterConfiguration
+        $cfg.Run.Path = (Join-Path $root 'tests')
+        $cfg.Run.PassThru = $true
+        $cfg.Output.Verbosity = 'Normal'
+        $cfg.Output.RenderMode = 'Plaintext'
+        if ($filter) { $cfg.Filter.Tag = $filter -split ',' }
+        $r = Invoke-Pester -Configuration $cfg
+        @{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount } |
+            ConvertTo-Json | Set-Content -Path $resultFile
+    }
+    # A child PowerShell, so the tests import the module freshly and a crash there cannot take the runner down.
+    $resultFile = Join-Path $out 'pester.json'
+    Remove-Item $resultFile -ErrorAction Ignore
+    $pwsh = (Get-Process -Id $PID).Path
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
+        "& { $script } '$pester' '$PSScriptRoot' '$Filter' '$resultFile'"))
+    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh -NoProfile -EncodedCommand $encoded } else { & $pwsh -NoProfile -EncodedCommand $encoded }
+    if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
+    $r = Get-Content -Raw $resultFile | ConvertFrom-Json
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }
+}
+
+switch ($Task) {
+    'build' { Invoke-Build }
+    'demo' {
+        Invoke-Build
+        & (Join-Path $PSScriptRoot 'examples/Quickstart.ps1')
+    }
+    'bench' {
+        Invoke-Build
+        & (Join-Path $PSScriptRoot 'bench/Run-Benchmarks.ps1')
+    }
+    'test' {
+        $passed = 0; $failed = 0
+        try {
+            Invoke-Build
+            $core = Invoke-CoreTests
+            $module = Invoke-ModuleTests
+            Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $core.Passed, $core.Failed, $module.Passed, $module.Failed)
+            $passed = $core.Passed + $module.Passed
+            $failed = $core.Failed + $module.Failed
+        }
+        catch {
+            Write-Host "error: $_"
+            $failed = [Math]::Max($failed, 1)
+        }
+        Write-Host "$passed passed, $failed failed"
+        if ($failed -gt 0) { exit 1 }
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using System.Text;
+
+namespace TlsTools.PowerShell.Infrastructure
+{
+    /// <summary>
+    /// The shared shape of the Read- cmdlets: -Path (wildcards), -LiteralPath (alias PSPath, by property name, so
+    /// Get-ChildItem pipes in), or -InputObject: PEM text (lines are gathered, as Get-Content sends them) or bytes.
+    /// </summary>
+    public abstract class ReadPkiCommandBase<T> : TlsToolsCmdlet
+    {
+        protected const string PathSet = "Path";
+        protected const string LiteralPathSet = "LiteralPath";
+        protected const string InputObjectSet = "InputObject";
+
+        private readonly StringBuilder _text = new StringBuilder();
+        private readonly MemoryStream _bytes = new MemoryStream();
+        private bool _readFiles;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>PEM text or encoded bytes, e.g. from Get-Content or Invoke-WebRequest.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+        [AllowEmptyString]
+        public object? InputObject { get; set; }
+
+        /// <summary>What this cmdlet reads, for messages ("certificate", "private key").</summary>
+        protected abstract string What { get; }
+
+        /// <summary>The password for encrypted inputs; null when the cmdlet has none.</summary>
+        protected virtual SecureString? InputPassword => null;
+
+        protected abstract IEnumerable<T> Parse(byte[] data, char[]? password);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                Gather(InputObject);
+                return;
+            }
+            foreach (var path in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+            {
+                try
+                {
+                    var data = ReadFile(path);
+                    Emit(data, path);
+                }
+                catch (TlsToolsException e)
+                {
+                    WriteFailure(WithPath(e, path), path);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName != InputObjectSet) return;
+            if (_text.Length > 0 && _bytes.Length > 0)
+            {
+                WriteFailure(new TlsToolsException("MixedInput", ErrorKind.InvalidArgument, "The pipeline mixed text and bytes; send one kind."));
+                return;
+            }
+            if (_text.Length == 0 && _bytes.Length == 0)
+            {
+                if (_readFiles) return;
+                WriteFailure(new TlsToolsException("EmptyInput", ErrorKind.InvalidData, "No " + What + " data came through the pipeline."));
+                return;
+            }
+            var data = _text.Length > 0 ? Encoding.UTF8.GetBytes(_text.ToString()) : _bytes.ToArray();
+            try
+            {
+                Emit(data, null);
+            }
+            catch (TlsToolsException e)
+            {
+                WriteFailure(e);
+            }
+        }
+
+        private void Emit(byte[] data, string? path)
+        {
+            foreach (var item in WithPassword(InputPassword, pw => new List<T>(Parse(data, pw))))
+                WriteObject(item);
+        }
+
+        private void Gather(object? input)
+        {
+            var value = input is PSObject pso ? pso.BaseObject : input;
+            switch (value)
+            {
+                case null:
+                    return;
+                case string s:
+                    _text.Append(s).Append('\n');
+                    return;
+                case byte[] b:
+                    _bytes.Write(b, 0, b.Length);
+                    return;
+                case byte single:
+                    _bytes.WriteByte(single);
+                    return;
+                case FileInfo file:
+                    _readFiles = true;
+                    foreach (var item in new List<T>(ReadOne(file.FullName))) WriteObject(item);
+                    return;
+                case object[] array:
+                    foreach (var element in array) Gather(element);
+                    return;
+                default:
+                    WriteFailure(new TlsToolsException("UnsupportedInput", ErrorKind.InvalidArgument,
+                        "Cannot read a " + What + " from a " + value.GetType().Name + "; send PEM text, bytes or files."), value);
+                    return;
+            }
+        }
+
+        private IEnumerable<T> ReadOne(string path)
+        {
+            try
+            {
+                var data = ReadFile(path);
+                return WithPassword(InputPassword, pw => new List<T>(Parse(data, pw)));
+            }
+            catch (TlsToolsException e)
+            {
+                WriteFailure(WithPath(e, path), path);
+                return Array.Empty<T>();
+            }
+        }
+
+        private static TlsToolsException WithPath(TlsToolsException e, string path) =>
+            e.Message.IndexOf(path, StringComparison.Ordinal) >= 0 ? e : new TlsToolsException(e.ErrorId, e.Kind, path + ": " + e.Message, e.InnerException, path);
+    }
+}

@@ -1,0 +1,116 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    function Get-OpenSslThumbprint([string] $Path, [string] $Form = 'PEM') {
+        ((Invoke-OpenSsl x509 -in $Path -inform $Form -noout -fingerprint -sha1) -replace '(?s).*=', '' -replace '[:\s]', '')
+    }
+}
+
+Describe 'Read-Certificate' {
+    BeforeAll {
+        # Files written by openssl itself: a key, a self-signed certificate, a chain bundle, DER, PFX and P7B.
+        $script:dir = Join-Path $TestDrive 'ossl'
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:key = Join-Path $dir 'key.pem'; $script:crt = Join-Path $dir 'crt.pem'
+        Invoke-OpenSsl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -out $crt -subj '/CN=ossl.example.test/O=OpenSSL' -days 30 -addext 'subjectAltName=DNS:ossl.example.test,IP:127.0.0.1' | Out-Null
+        $script:der = Join-Path $dir 'crt.der'
+        Invoke-OpenSsl x509 -in $crt -outform DER -out $der | Out-Null
+        $script:pfx = Join-Path $dir 'crt.pfx'
+        Invoke-OpenSsl pkcs12 -export -in $crt -inkey $key -out $pfx -passout "pass:$PasswordText" | Out-Null
+        $script:p7b = Join-Path $dir 'crt.p7b'
+        $chain = New-TestChain -Name 'P7'
+        $script:bundle = Join-Path $dir 'bundle.pem'
+        $chain.Leaf, $chain.Intermediate, $chain.Root | Save-Certificate -Path $bundle | Out-Null
+        Invoke-OpenSsl crl2pkcs7 -nocrl -certfile $bundle -out $p7b | Out-Null
+        $script:p7bDer = Join-Path $dir 'crt-der.p7b'
+        Invoke-OpenSsl crl2pkcs7 -nocrl -certfile $bundle -outform DER -out $p7bDer | Out-Null
+        $script:thumb = Get-OpenSslThumbprint $crt
+    }
+
+    It 'reads openssl PEM with the same thumbprint and SANs' {
+        $c = Read-Certificate -Path $crt
+        $c.Thumbprint | Should -Be $thumb
+        $c.DnsNames | Should -Be @('ossl.example.test')
+        $c.IpAddresses | Should -Be @('127.0.0.1')
+        $c.Subject | Should -Be 'CN=ossl.example.test,O=OpenSSL'
+    }
+
+    It 'reads DER' {
+        (Read-Certificate -LiteralPath $der).Thumbprint | Should -Be $thumb
+    }
+
+    It 'reads an openssl PFX with its password, carrying the same key' {
+        $c = Read-Certificate -Path $pfx -Password $Password
+        $c.Thumbprint | Should -Be $thumb
+        $c.HasPrivateKey | Should -BeTrue
+        $c.PrivateKey.PublicKeySha256 | Should -Be (Get-OpenSslSpkiSha256 -Path $key)
+    }
+
+    It 'reads PEM and DER P7B bundles in order' {
+        (Read-Certificate -Path $p7b).Count | Should -Be 3
+        (Read-Certificate -Path $p7bDer).Count | Should -Be 3
+    }
+
+    It 'reads every certificate of a PEM bundle' {
+        $all = Read-Certificate -Path $bundle
+        $all.Count | Should -Be 3
+        $all[0].Subject | Should -Be 'CN=www.example.test'
+    }
+
+    It 'attaches a private key found in the same PEM file' {
+        $combined = Join-Path $dir 'combined.pem'
+        Get-Content $crt, $key | Set-Content $combined
+        (Read-Certificate -Path $combined).HasPrivateKey | Should -BeTrue
+    }
+
+    It 'reads PEM text from the pipeline, line by line as Get-Content sends it' {
+        (Get-Content $bundle | Read-Certificate).Count | Should -Be 3
+        (Get-Content -Raw $crt | Read-Certificate).Thumbprint | Should -Be $thumb
+    }
+
+    It 'reads bytes from the pipeline' {
+        (Read-Certificate -InputObject ([IO.File]::ReadAllBytes($der))).Thumbprint | Should -Be $thumb
+        (, [IO.File]::ReadAllBytes($der) | Read-Certificate).Thumbprint | Should -Be $thumb
+    }
+
+    It 'reads files from Get-ChildItem and wildcards' {
+        (Get-ChildItem $dir -Filter 'crt.*' | Where-Object Extension -in '.pem', '.der' | Read-Certificate).Count | Should -Be 2
+        (Read-Certificate -Path (Join-Path $dir 'cr*.pem')).Thumbprint | Should -Be $thumb
+    }
+
+    It 'fails on a wrong PFX password with WrongPassword, and on a missing one with PasswordRequired' {
+        Get-ErrorId { Read-Certificate -Path $pfx -Password $WrongPassword } | Should -Be 'WrongPassword'
+        Get-ErrorId { Read-Certificate -Path $pfx } | Should -Be 'PasswordRequired'
+        Read-Certificate -Path $pfx -Password $WrongPassword -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $e[0].ToString() | Should -Not -Match 'not-the-password'
+    }
+
+    It 'fails on malformed input with a stable ErrorId (<Name>)' -ForEach @(
+        @{ Name = 'broken base64'; Text = "-----BEGIN CERTIFICATE-----`nMIIB!!!notbase64`n-----END CERTIFICATE-----"; Id = 'InvalidPem' }
+        @{ Name = 'no END line'; Text = "-----BEGIN CERTIFICATE-----`nMIIB"; Id = 'InvalidPem' }
+        @{ Name = 'mismatched END'; Text = "-----BEGIN CERTIFICATE-----`nAAAA`n-----END PRIVATE KEY-----"; Id = 'InvalidPem' }
+        @{ Name = 'valid base64, not a certificate'; Text = "-----BEGIN CERTIFICATE-----`nAAAAAAAA`n-----END CERTIFICATE-----"; Id = 'InvalidCertificate' }
+        @{ Name = 'only a key'; Text = "-----BEGIN PRIVATE KEY-----`nAAAAAAAA`n-----END PRIVATE KEY-----"; Id = 'NoCertificate' }
+        @{ Name = 'plain text'; Text = 'hello world'; Id = 'InvalidCertificate' }
+    ) {
+        $f = Join-Path $TestDrive ('bad-' + [guid]::NewGuid() + '.pem')
+        Set-Content -Path $f -Value $Text -NoNewline
+        Get-ErrorId { Read-Certificate -Path $f } | Should -Be $Id
+    }
+
+    It 'fails on truncated DER with InvalidCertificate' {
+        $bytes = [IO.File]::ReadAllBytes($der)
+        Get-ErrorId { Read-Certificate -InputObject $bytes[0..100] } | Should -Be 'InvalidCertificate'
+    }
+
+    It 'reports a missing file with PathNotFound and goes on with the next' {
+        $r = Read-Certificate -LiteralPath (Join-Path $dir 'nope.pem'), $crt -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+        $r.Thumbprint | Should -Be $thumb
+    }
+
+    It 'fails on an empty file with EmptyInput' {
+        $f = Join-Path $TestDrive 'empty.pem'; New-Item $f -ItemType File | Out-Null
+        Get-ErrorId { Read-Certificate -Path $f } | Should -Be 'EmptyInput'
+    }
+}

@@ -1,0 +1,68 @@
+BeforeAll { . $PSScriptRoot/common.ps1 }
+
+Describe 'Save-Certificate' {
+    BeforeAll { $script:c = New-TestChain -Name 'Save' }
+
+    It 'writes PEM by default, every certificate in order, and returns the file' {
+        $path = Join-Path $TestDrive 'chain.pem'
+        $file = $c.Leaf, $c.Intermediate | Save-Certificate -Path $path
+        $file.FullName | Should -Be $path
+        (Select-String -Path $path -Pattern 'BEGIN CERTIFICATE').Count | Should -Be 2
+        (Read-Certificate -Path $path)[1].Thumbprint | Should -Be $c.Intermediate.Thumbprint
+    }
+
+    It 'writes DER, and refuses DER for several certificates with DerHoldsOneCertificate' {
+        $path = Join-Path $TestDrive 'leaf.der'
+        $c.Leaf | Save-Certificate -Path $path -Format Der | Out-Null
+        (Invoke-OpenSsl x509 -in $path -inform DER -noout -subject) | Should -Match 'www.example.test'
+        Get-ErrorId { $c.Leaf, $c.Root | Save-Certificate -Path (Join-Path $TestDrive 'two.der') -Format Der } | Should -Be 'DerHoldsOneCertificate'
+    }
+
+    It 'writes a PFX with key and chain that openssl 3 opens without -legacy' {
+        $path = Join-Path $TestDrive 'leaf.pfx'
+        $c.Leaf, $c.Intermediate, $c.Root | Save-Certificate -Path $path -Format Pfx -Password $Password | Out-Null
+        $info = Invoke-OpenSsl pkcs12 -in $path -info -noout -passin "pass:$PasswordText"
+        $OpenSslExit | Should -Be 0
+        $info | Should -Match 'PBES2'
+        $info | Should -Match 'AES-256-CBC'
+        $out = Invoke-OpenSsl pkcs12 -in $path -nodes -passin "pass:$PasswordText"
+        ([regex]::Matches($out, 'BEGIN CERTIFICATE')).Count | Should -Be 3
+        $out | Should -Match 'BEGIN PRIVATE KEY'
+        $back = Read-Certificate -Path $path -Password $Password
+        $back.Count | Should -Be 3
+        ($back | Where-Object HasPrivateKey).Thumbprint | Should -Be $c.Leaf.Thumbprint
+        if (-not $IsWindows) { (Get-Item $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+    }
+
+    It 'refuses a PFX without a password with PasswordRequired' {
+        Get-ErrorId { $c.Leaf | Save-Certificate -Path (Join-Path $TestDrive 'nopw.pfx') -Format Pfx } | Should -Be 'PasswordRequired'
+    }
+
+    It 'never overwrites without -Force, and leaves the old file intact' {
+        $path = Join-Path $TestDrive 'keep.pem'
+        $c.Root | Save-Certificate -Path $path | Out-Null
+        $before = Get-Content -Raw $path
+        $c.Leaf | Save-Certificate -Path $path -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FileExists*'
+        $e[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        Get-Content -Raw $path | Should -Be $before
+        $c.Leaf | Save-Certificate -Path $path -Force | Out-Null
+        (Read-Certificate -Path $path).Thumbprint | Should -Be $c.Leaf.Thumbprint
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.pem'
+        $c.Leaf | Save-Certificate -Path $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'leaves no temporary file behind' {
+        $d = Join-Path $TestDrive 'clean'; New-Item -ItemType Directory $d | Out-Null
+        $c.Leaf | Save-Certificate -Path (Join-Path $d 'a.pem') | Out-Null
+        (Get-ChildItem -Force $d).Name | Should -Be @('a.pem')
+    }
+
+    It 'fails with DirectoryNotFound for a missing folder' {
+        Get-ErrorId { $c.Leaf | Save-Certificate -Path (Join-Path $TestDrive 'no/such/dir/x.pem') } | Should -Be 'DirectoryNotFound'
+    }
+}
