@@ -54,7 +54,7 @@ function Invoke-CoreTests {
     & dotnet @args | ForEach-Object {
         # Keep the log readable: per-test lines for failures, plus everything the tests print.
         if ($_ -notmatch '^\s+Passed ') { $_ }
-    }
+    } | Out-Host
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
     $c = $x.TestRun.ResultSummary.Counters
@@ -64,28 +64,13 @@ function Invoke-CoreTests {
 function Invoke-ModuleTests {
     Write-Host '== Pester (module)'
     $pester = Get-PesterModulePath
-    $script = {
-        param($pester, $root, $filter, $resultFile)
-        $env:NO_COLOR = '1'
-        $PSStyle.OutputRendering = 'PlainText'
-        Import-Module $pester -Force
-        $cfg = New-PesterConfiguration
-        $cfg.Run.Path = (Join-Path $root 'tests')
-        $cfg.Run.PassThru = $true
-        $cfg.Output.Verbosity = 'Normal'
-        $cfg.Output.RenderMode = 'Plaintext'
-        if ($filter) { $cfg.Filter.Tag = $filter -split ',' }
-        $r = Invoke-Pester -Configuration $cfg
-        @{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount } |
-            ConvertTo-Json | Set-Content -Path $resultFile
-    }
     # A child PowerShell, so the tests import the module freshly and a crash there cannot take the runner down.
     $resultFile = Join-Path $out 'pester.json'
     Remove-Item $resultFile -ErrorAction Ignore
-    $pwsh = (Get-Process -Id $PID).Path
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
-        "& { $script } '$pester' '$PSScriptRoot' '$Filter' '$resultFile'"))
-    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh -NoProfile -EncodedCommand $encoded } else { & $pwsh -NoProfile -EncodedCommand $encoded }
+    $runner = Join-Path $PSScriptRoot 'tests/Invoke-PesterTests.ps1'
+    $childArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ResultFile', $resultFile)
+    if ($Filter) { $childArgs += @('-Tag', $Filter) }
+    & dotnet pwsh @childArgs | Out-Host
     if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
     $r = Get-Content -Raw $resultFile | ConvertFrom-Json
     @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }

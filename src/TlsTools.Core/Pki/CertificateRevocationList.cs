@@ -69,7 +69,17 @@ namespace TlsTools.Pki
         public string ToPem() => Formats.Pem.Encode("X509 CRL", Bc.GetEncoded());
 
         /// <summary>True when the serial number (uppercase hex) is listed.</summary>
-        public bool Lists(string serialNumber) => RevokedCertificates.Any(r => string.Equals(r.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
+        public bool Lists(string serialNumber)
+        {
+            var wanted = Normalize(serialNumber);
+            return RevokedCertificates.Any(r => string.Equals(Normalize(r.SerialNumber), wanted, StringComparison.OrdinalIgnoreCase));
+        }
+
+        private static string Normalize(string serial)
+        {
+            var s = serial.Replace(":", "").Replace(" ", "").TrimStart('0');
+            return s.Length == 0 ? "0" : s;
+        }
 
         public override string ToString() => Issuer + " (" + Count + " revoked)";
 

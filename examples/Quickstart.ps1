@@ -1,0 +1,62 @@
+<#
+.SYNOPSIS
+    The study note's story, offline: how a server gets its certificate, step by step, with TlsTools.
+.DESCRIPTION
+    Run from the repository root after a build (the README's demo command does both):
+        dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 demo
+    Everything happens on this machine; files go to a new temporary folder, which is printed at the end.
+#>
+[CmdletBinding()]
+param(
+    # Where to write the files; a new temporary folder by default.
+    [string] $OutputDirectory = (Join-Path ([IO.Path]::GetTempPath()) ("tlstools-quickstart-" + [guid]::NewGuid().ToString('N').Substring(0, 8)))
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../TlsTools.psd1') -Force
+New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
+
+function Step([string] $Text) { Write-Host ''; Write-Host "== $Text" }
+
+Step '1. A certificate authority: a root, and an issuing CA it signs (the CA keeps its private key)'
+$root = New-CaCertificate -Subject 'CN=Quickstart Root CA, O=TlsTools Demo' -ValidityDays 3650
+$issuing = New-CaCertificate -Subject 'CN=Quickstart Issuing CA, O=TlsTools Demo' -Issuer $root -PathLength 0 -ValidityDays 1825
+$root, $issuing | Format-Table | Out-Host
+
+Step '2. The server makes a key pair; the private key never leaves it'
+$serverKey = New-PrivateKey -Algorithm EcdsaP256
+$serverKey | Format-Table | Out-Host
+
+Step '3. The server sends its public key and details to the CA: a certificate request (PKCS#10)'
+$request = New-CertificateRequest -Subject 'CN=www.quickstart.test' -DnsName 'www.quickstart.test', 'quickstart.test' -IpAddress '127.0.0.1' -PrivateKey $serverKey
+$request | Format-Table | Out-Host
+Write-Host "The request is signed with the server's own key, proving it holds it: SignatureValid = $($request.SignatureValid)"
+
+Step '4. The CA checks the request and issues the certificate, signed with the CA''s private key'
+$server = New-Certificate -Issuer $issuing -Request $request -Profile Server -ValidityDays 90
+$server | Format-List | Out-Host
+Write-Host ("Issued by '{0}'; the issuer's key id {1} matches the certificate's authority key id {2}." -f
+    $server.Issuer, $issuing.SubjectKeyIdentifier.Substring(0, 16), $server.AuthorityKeyIdentifier.Substring(0, 16))
+
+Step '5. Everything is written in the formats servers and tools expect (keys 0600, nothing overwritten)'
+$files = @(
+    $server, $issuing | Save-Certificate -Path (Join-Path $OutputDirectory 'server-chain.pem')
+    $serverKey | Save-PrivateKey -Path (Join-Path $OutputDirectory 'server.key')
+    $root | Save-Certificate -Path (Join-Path $OutputDirectory 'root.pem')
+    $request | Save-CertificateRequest -Path (Join-Path $OutputDirectory 'server.csr')
+)
+$files | Select-Object Name, Length | Format-Table | Out-Host
+
+Step '6. A CA can take a certificate back: a revocation list'
+$crl = $server | New-CertificateRevocationList -Issuer $issuing -Reason Superseded
+$crl | Save-CertificateRevocationList -Path (Join-Path $OutputDirectory 'issuing.crl') | Out-Null
+$crl | Format-Table | Out-Host
+
+Step '7. Reading it all back gives the same certificates'
+$back = Read-Certificate -Path (Join-Path $OutputDirectory 'server-chain.pem')
+$same = ($back[0].Thumbprint -eq $server.Thumbprint) -and ($back[1].Thumbprint -eq $issuing.Thumbprint)
+Write-Host "Chain read back from PEM: $($back.Count) certificates, thumbprints match: $same"
+if (-not $same) { throw 'The chain read back does not match what was written.' }
+
+Write-Host ''
+Write-Host "Files are in $OutputDirectory"
