@@ -16,12 +16,14 @@ namespace TlsTools.Pki
         {
             Bc = request ?? throw new ArgumentNullException(nameof(request));
             PrivateKey = privateKey;
+            // Parsed once: BouncyCastle re-validates an RSA modulus (Miller-Rabin rounds) every time it builds the key.
+            PublicKey = request.GetPublicKey();
             RequestedExtensions = ReadExtensions(request);
             var san = RequestedExtensions?.GetExtension(X509Extensions.SubjectAlternativeName);
             _sans = san == null ? new SanSet() : SanSet.FromGeneralNames(GeneralNames.GetInstance(san.GetParsedValue()));
             try
             {
-                SignatureValid = request.Verify();
+                SignatureValid = request.Verify(PublicKey);
             }
             catch (Exception)
             {
@@ -33,17 +35,19 @@ namespace TlsTools.Pki
 
         internal X509Extensions? RequestedExtensions { get; }
 
+        internal Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKey { get; }
+
         public string Subject => Bc.GetCertificationRequestInfo().Subject.ToString();
         public string[] DnsNames => _sans.Dns.ToArray();
         public string[] IpAddresses => _sans.Ip.ToArray();
         public string[] EmailAddresses => _sans.Email.ToArray();
-        public string KeyAlgorithm => KeyInfo.Describe(Bc.GetPublicKey());
+        public string KeyAlgorithm => KeyInfo.Describe(PublicKey);
         public string SignatureAlgorithm => SignatureNames.Describe(Bc.SignatureAlgorithm.Algorithm.Id, Bc.SignatureAlgorithm.Algorithm.Id);
 
         /// <summary>True when the request's signature verifies with its own public key (proof of possession).</summary>
         public bool SignatureValid { get; }
 
-        public string PublicKeySha256 => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey());
+        public string PublicKeySha256 => Pki.PrivateKey.ComputePublicKeySha256(PublicKey);
 
         public bool HasPrivateKey => PrivateKey != null;
 

@@ -98,7 +98,7 @@ namespace TlsTools.Pki
                 if (!request.SignatureValid)
                     throw new TlsToolsException("RequestSignatureInvalid", ErrorKind.SecurityError,
                         "The request for '" + request.Subject + "' does not verify with its own public key; it was altered or not made by the key's owner.");
-                publicKey = request.Bc.GetPublicKey();
+                publicKey = request.PublicKey;
                 subject = options.Subject != null ? DistinguishedNames.Parse(options.Subject) : request.Bc.GetCertificationRequestInfo().Subject;
                 requested = request.RequestedExtensions;
                 key ??= request.PrivateKey;
