@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'module/bin/TlsTools.PowerShell.dll'
+    NestedModules        = @('module/bin/TlsTools.PowerShell.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f1d3c52-8a4e-4f7b-9c1e-2b7d5a9e0c41'
     Author               = 'TlsTools contributors'

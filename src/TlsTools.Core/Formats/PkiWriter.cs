@@ -83,13 +83,23 @@ namespace TlsTools.Formats
                 KeyFactory.Random.NextBytes(salt);
                 der = EncryptedPrivateKeyInfoFactory.CreateEncryptedPrivateKeyInfo(
                     NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256,
-                    password, salt, KeyIterations, KeyFactory.Random, key.Private).GetEncoded();
+                    password, salt, KeyIterations, KeyFactory.Random, PrivateKeyInfoV1(key)).GetEncoded();
             }
             else
             {
-                der = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key.Private).GetEncoded();
+                der = PrivateKeyInfoV1(key).GetEncoded();
             }
             return format == KeyFormat.Der ? der : Encoding.ASCII.GetBytes(Pem.Encode(encrypt ? "ENCRYPTED PRIVATE KEY" : "PRIVATE KEY", der));
+        }
+
+        /// <summary>
+        /// PKCS#8 version 1 (no embedded public key). BouncyCastle writes EdDSA keys as RFC 5958 version 2 with the
+        /// public key, which OpenSSL 3.0 refuses to read; the public key is derivable, so nothing is lost.
+        /// </summary>
+        internal static PrivateKeyInfo PrivateKeyInfoV1(PrivateKey key)
+        {
+            var info = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key.Private);
+            return info.PublicKey == null ? info : new PrivateKeyInfo(info.PrivateKeyAlgorithm, info.ParsePrivateKey(), info.Attributes);
         }
 
         public static byte[] EncodeRequest(CertificateRequest request, KeyFormat format) =>

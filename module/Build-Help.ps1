@@ -1,0 +1,162 @@
+<#
+.SYNOPSIS
+    Builds the module's MAML help (module/bin/en-US/TlsTools.PowerShell.dll-Help.xml) from module/help/*.md.
+.DESCRIPTION
+    Each cmdlet has one markdown file: a "# Verb-Noun" title, then "## Synopsis", "## Description",
+    "## Parameters" (one "### -Name" each), "## Inputs", "## Outputs" (one "### Type" each), "## Examples" (one
+    "### Title" each, a ```powershell block, then remarks) and optionally "## Notes". Syntax, parameter types,
+    positions and pipeline input come from the cmdlets themselves, so they cannot drift from the code.
+    Run by the Release build after the module is laid out; fails when a cmdlet has no help file.
+#>
+param(
+    [string] $ModuleManifest = (Join-Path (Split-Path $PSScriptRoot -Parent) 'TlsTools.psd1'),
+    [string] $HelpSource = (Join-Path $PSScriptRoot 'help'),
+    [string] $OutputFile = (Join-Path $PSScriptRoot 'bin/en-US/TlsTools.PowerShell.dll-Help.xml')
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest -Force
+
+function ConvertFrom-HelpMarkdown([string] $Path) {
+    $doc = @{ Sections = [ordered]@{} }
+    $section = $null; $sub = $null; $buffer = [Text.StringBuilder]::new(); $inCode = $false
+    $flush = {
+        if ($section) {
+            $text = $buffer.ToString().Trim()
+            if ($sub) { $doc.Sections[$section] += , @{ Title = $sub; Text = $text } }
+            elseif ($text) { $doc.Sections[$section + '#text'] = $text }
+        }
+        $buffer.Clear() | Out-Null
+    }
+    foreach ($line in Get-Content -LiteralPath $Path) {
+        if ($line.StartsWith('```')) { $inCode = -not $inCode; $buffer.AppendLine($line) | Out-Null; continue }
+        if (-not $inCode -and $line -match '^# (.+)$') { $doc.Name = $Matches[1].Trim(); continue }
+        if (-not $inCode -and $line -match '^## (.+)$') {
+            & $flush; $section = $Matches[1].Trim(); $sub = $null
+            if (-not $doc.Sections.Contains($section)) { $doc.Sections[$section] = @() }
+            continue
+        }
+        if (-not $inCode -and $line -match '^### (.+)$') { & $flush; $sub = $Matches[1].Trim(); continue }
+        $buffer.AppendLine($line) | Out-Null
+    }
+    & $flush
+    $doc
+}
+
+function Add-Paragraphs([Xml.XmlWriter] $w, [string] $text) {
+    $w.WriteStartElement('maml', 'description', $maml)
+    foreach ($p in ($text -split "(\r?\n){2,}" | Where-Object { $_.Trim() })) {
+        $w.WriteElementString('maml', 'para', $maml, ($p -replace '\s*\r?\n\s*', ' ').Trim())
+    }
+    $w.WriteEndElement()
+}
+
+$maml = 'http://schemas.microsoft.com/maml/2004/10'
+$command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+$dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+$common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+
+New-Item -ItemType Directory -Force -Path (Split-Path $OutputFile) | Out-Null
+$settings = [Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [Text.UTF8Encoding]::new($false) }
+$temp = "$OutputFile.tmp"
+$w = [Xml.XmlWriter]::Create($temp, $settings)
+$w.WriteStartDocument()
+$w.WriteStartElement('helpItems'); $w.WriteAttributeString('schema', 'maml')
+$missing = @()
+foreach ($cmd in Get-Command -Module TlsTools -CommandType Cmdlet | Sort-Object Name) {
+    $file = Join-Path $HelpSource "$($cmd.Name).md"
+    if (-not (Test-Path $file)) { $missing += $cmd.Name; continue }
+    $doc = ConvertFrom-HelpMarkdown $file
+    $s = $doc.Sections
+    $w.WriteStartElement('command', 'command', $command)
+    $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
+    $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+    $w.WriteStartElement('command', 'details', $command)
+    $w.WriteElementString('command', 'name', $command, $cmd.Name)
+    $w.WriteElementString('command', 'verb', $command, $cmd.Verb)
+    $w.WriteElementString('command', 'noun', $command, $cmd.Noun)
+    Add-Paragraphs $w $s['Synopsis#text']
+    $w.WriteEndElement()
+    Add-Paragraphs $w $s['Description#text']
+
+    $paramDocs = @{}
+    foreach ($p in $s['Parameters']) { $paramDocs[$p.Title.TrimStart('-')] = $p.Text }
+    $w.WriteStartElement('command', 'syntax', $command)
+    foreach ($set in $cmd.ParameterSets) {
+        $w.WriteStartElement('command', 'syntaxItem', $command)
+        $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
+        foreach ($p in $set.Parameters | Where-Object { $common -notcontains $_.Name }) {
+            $w.WriteStartElement('command', 'parameter', $command)
+            $w.WriteAttributeString('required', "$($p.IsMandatory)".ToLower())
+            $w.WriteAttributeString('position', $(if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }))
+            $w.WriteElementString('maml', 'name', $maml, $p.Name)
+            if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
+                $w.WriteElementString('command', 'parameterValue', $command, $p.ParameterType.Name)
+            }
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('command', 'parameters', $command)
+    foreach ($p in $cmd.Parameters.Values | Where-Object { $common -notcontains $_.Name }) {
+        $attrs = $p.ParameterSets.Values
+        $byValue = [bool]($attrs | Where-Object ValueFromPipeline)
+        $byName = [bool]($attrs | Where-Object ValueFromPipelineByPropertyName)
+        $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+        $position = ($attrs | Where-Object { $_.Position -ge 0 } | Select-Object -First 1).Position
+        $w.WriteStartElement('command', 'parameter', $command)
+        $w.WriteAttributeString('required', "$([bool]($attrs | Where-Object IsMandatory))".ToLower())
+        $w.WriteAttributeString('globbing', $(if ($p.Name -eq 'Path') { 'true' } else { 'false' }))
+        $w.WriteAttributeString('pipelineInput', $pipeline)
+        $w.WriteAttributeString('position', $(if ($null -ne $position) { "$position" } else { 'named' }))
+        $w.WriteElementString('maml', 'name', $maml, $p.Name)
+        $text = $paramDocs[$p.Name]
+        if (-not $text) { throw "$($cmd.Name): parameter -$($p.Name) has no help in $file" }
+        Add-Paragraphs $w $text
+        $w.WriteStartElement('command', 'parameterValue', $command)
+        $w.WriteAttributeString('required', 'true'); $w.WriteString($p.ParameterType.Name); $w.WriteEndElement()
+        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+        if ($p.Aliases.Count) { $w.WriteElementString('command', 'aliases', $command, ($p.Aliases -join ', ')) }
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    foreach ($pair in @(@('Inputs', 'inputTypes', 'inputType'), @('Outputs', 'returnValues', 'returnValue'))) {
+        $w.WriteStartElement('command', $pair[1], $command)
+        foreach ($t in $s[$pair[0]]) {
+            $w.WriteStartElement('command', $pair[2], $command)
+            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $t.Title); $w.WriteEndElement()
+            Add-Paragraphs $w $t.Text
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+    }
+    if ($s['Notes#text']) {
+        $w.WriteStartElement('maml', 'alertSet', $maml)
+        $w.WriteStartElement('maml', 'alert', $maml)
+        $w.WriteElementString('maml', 'para', $maml, $s['Notes#text'])
+        $w.WriteEndElement(); $w.WriteEndElement()
+    }
+    $w.WriteStartElement('command', 'examples', $command)
+    $i = 0
+    foreach ($ex in $s['Examples']) {
+        $i++
+        if ($ex.Text -notmatch '(?s)```powershell\s*\r?\n(.*?)```(.*)') { throw "$($cmd.Name): example '$($ex.Title)' has no powershell code block" }
+        $code = $Matches[1].Trim(); $remarks = $Matches[2].Trim()
+        $w.WriteStartElement('command', 'example', $command)
+        $w.WriteElementString('maml', 'title', $maml, "-------------------------- Example ${i}: $($ex.Title) --------------------------")
+        $w.WriteElementString('dev', 'code', $dev, $code)
+        $w.WriteStartElement('dev', 'remarks', $dev)
+        $w.WriteElementString('maml', 'para', $maml, $remarks)
+        $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteEndElement()
+}
+$w.WriteEndElement()
+$w.WriteEndDocument()
+$w.Close()
+if ($missing) { Remove-Item $temp; throw "No help file in $HelpSource for: $($missing -join ', ')" }
+Move-Item -Force $temp $OutputFile
