@@ -128,8 +128,12 @@ namespace TlsTools.Tls
                 result.Success = true;
 
                 phase = "tickets";
-                if (client.Version == TlsVersion.Tls13 && options.SessionTicketWait > TimeSpan.Zero)
-                    await WaitForTickets(protocol, sock, buffer, recorder, options.SessionTicketWait, linked.Token).ConfigureAwait(false);
+                // In TLS 1.3 the server judges a client certificate after the client's Finished: a rejection
+                // arrives as an alert after the handshake "completed", so read on a little when one was asked for.
+                var wait = options.SessionTicketWait;
+                if (client.CertificateRequested && wait < TimeSpan.FromMilliseconds(500)) wait = TimeSpan.FromMilliseconds(500);
+                if (client.Version == TlsVersion.Tls13 && wait > TimeSpan.Zero)
+                    await WaitForTickets(protocol, sock, buffer, recorder, wait, linked.Token).ConfigureAwait(false);
 
                 recorder.Enabled = false; // the closing alert is not part of the handshake
                 try
@@ -146,7 +150,15 @@ namespace TlsTools.Tls
             {
                 if (cancellationToken.IsCancellationRequested)
                     throw new OperationCanceledException("The handshake with " + options.HostName + ":" + options.Port + " was cancelled.", e, cancellationToken);
-                if (!(result.Success && phase == "tickets"))
+                if (phase == "connect" && e is OperationCanceledException) connectTimedOut = true;
+                bool alert = e is TlsFatalAlertReceived || (e is TlsFatalAlert tfa && tfa.InnerException is TlsFatalAlertReceived);
+                if (phase == "tickets" && alert)
+                {
+                    result.Success = false;
+                    Classify(result, e, phase, false, options, client);
+                    result.Error = "The handshake completed, then the server refused the connection: " + result.Error;
+                }
+                else if (!(result.Success && phase == "tickets"))
                 {
                     result.Success = false;
                     Classify(result, e, phase, timeoutCts.IsCancellationRequested || connectTimedOut, options, client);
@@ -435,6 +447,7 @@ namespace TlsTools.Tls
             public bool ReceivedAnything;
             public bool ReceivedTls;
             public string? RaisedAlertMessage;
+            public bool CertificateRequested;
             public readonly List<PkiCertificate> ServerCertificates = new List<PkiCertificate>();
 
             internal TlsClientContext Context => m_context;
@@ -532,6 +545,7 @@ namespace TlsTools.Tls
 
                 public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest)
                 {
+                    _client.CertificateRequested = true;
                     var cert = _client._options.ClientCertificate;
                     if (cert == null) return null;
                     return Credentials.Signer(_client.m_context, (BcTlsCrypto)_client.Crypto, cert, _client._options.ClientCertificateChain,
