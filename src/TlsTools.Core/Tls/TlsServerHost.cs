@@ -223,6 +223,7 @@ namespace TlsTools.Tls
                 record.HandshakeMilliseconds = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
                 server.Describe(record);
                 record.Success = true;
+                Remember(record);
                 Interlocked.Increment(ref _completed);
 
                 var body = _options.ResponseBody ?? ("Hello from TlsTools: " + TlsVersionText(record.TlsVersion) + " " + record.CipherSuite
@@ -246,22 +247,27 @@ namespace TlsTools.Tls
             {
                 if (!record.Success)
                 {
-                    Interlocked.Increment(ref _failed);
                     record.Error = cts.IsCancellationRequested
                         ? (_stop.IsCancellationRequested ? "The server stopped." : "The connection timed out.")
                         : e is TlsFatalAlertReceived r ? "The client sent a fatal " + TlsNames.AlertName(r.AlertDescription) + " alert."
                         : e is TlsFatalAlert a ? "The server aborted with a fatal " + TlsNames.AlertName(a.AlertDescription) + " alert: " + (server.RaisedAlertMessage ?? a.Message)
                         : e.Message;
                     record.Alert = e is TlsFatalAlertReceived r2 ? TlsNames.AlertName(r2.AlertDescription) : e is TlsFatalAlert a2 ? TlsNames.AlertName(a2.AlertDescription) : null;
+                    Remember(record);
+                    Interlocked.Increment(ref _failed);
                 }
             }
             finally
             {
                 socket.Dispose();
                 _open.TryRemove(socket, out _);
-                _history.Enqueue(record);
-                while (_history.Count > Math.Max(0, _options.HistorySize) && _history.TryDequeue(out _)) { }
             }
+        }
+
+        private void Remember(ServerConnection record)
+        {
+            _history.Enqueue(record);
+            while (_history.Count > Math.Max(0, _options.HistorySize) && _history.TryDequeue(out _)) { }
         }
 
         private static string TlsVersionText(TlsVersion? v) => v == null ? "?" : TlsNames.VersionName(TlsNames.ToWire(v.Value));

@@ -48,7 +48,10 @@ namespace TlsTools.Tests.Tls
 
         public static string KeyPem(PrivateKey key)
         {
-            var der = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key.Private).GetEncoded();
+            var info = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key.Private);
+            // OpenSSL 3.0 refuses the PKCS#8 v2 form (with the public key) that BouncyCastle writes for Ed25519.
+            if (info.HasPublicKey) info = new Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo(info.PrivateKeyAlgorithm, info.ParsePrivateKey());
+            var der = info.GetEncoded();
             var b64 = Convert.ToBase64String(der);
             var sb = new StringBuilder("-----BEGIN PRIVATE KEY-----\n");
             for (int i = 0; i < b64.Length; i += 64) sb.Append(b64, i, Math.Min(64, b64.Length - i)).Append('\n');
@@ -124,7 +127,12 @@ namespace TlsTools.Tests.Tls
 
         public void CloseInput() => _process.StandardInput.Close();
 
-        public bool WaitForExit(int ms) => _process.WaitForExit(ms);
+        public bool WaitForExit(int ms)
+        {
+            if (!_process.WaitForExit(ms)) return false;
+            _process.WaitForExit(); // also waits for the redirected output to be read to the end
+            return true;
+        }
 
         /// <summary>Waits (bounded) until the output contains <paramref name="text"/>.</summary>
         public bool WaitForOutput(string text, int ms)
