@@ -109,7 +109,9 @@ namespace TlsTools.Tls
                     if (ext?["key_share"] is string hrr) parts.Add(hrr);
                     break;
                 case TranscriptMessageType.EncryptedExtensions:
-                    if (ext != null) parts.Add(ext.Count == 0 ? "none" : string.Join(", ", ext.Keys.Cast<string>()));
+                    if (ext != null)
+                        parts.Add(ext.Count == 0 ? "none" : string.Join(", ", ext.Keys.Cast<string>().Select(k =>
+                            k == "application_layer_protocol_negotiation" ? "ALPN " + (ext[k] as string ?? "") : k)));
                     break;
                 case TranscriptMessageType.Certificate:
                     if (f["Subjects"] is string[] subj)

@@ -128,6 +128,7 @@ namespace TlsTools.Tls
                 result.Success = true;
 
                 phase = "tickets";
+                recorder.PostHandshake = true;
                 // In TLS 1.3 the server judges a client certificate after the client's Finished: a rejection
                 // arrives as an alert after the handshake "completed", so read on a little when one was asked for.
                 var wait = options.SessionTicketWait;

@@ -163,6 +163,9 @@ namespace TlsTools.Tls
 
         public bool Enabled { get; set; } = true;
 
+        /// <summary>After the handshake: keep only handshake messages (tickets, key updates) and fatal alerts.</summary>
+        public bool PostHandshake { get; set; }
+
         public List<(Sender Sender, byte ContentType, byte[] Data, double Ms)> Items { get; } = new List<(Sender, byte, byte[], double)>();
 
         public double ElapsedMs => _clock.Elapsed.TotalMilliseconds;
@@ -171,14 +174,16 @@ namespace TlsTools.Tls
 
         public void Incoming(short contentType, byte[] data)
         {
-            if (Enabled) Items.Add((Remote, (byte)contentType, data, ElapsedMs));
+            if (!Enabled) return;
+            if (PostHandshake && !(contentType == ContentType.handshake || (contentType == ContentType.alert && data.Length == 2 && data[0] == AlertLevel.fatal))) return;
+            Items.Add((Remote, (byte)contentType, data, ElapsedMs));
         }
 
         private Sender Remote => _local == Sender.Client ? Sender.Server : Sender.Client;
 
         public void Outgoing(short contentType, byte[] buf, int off, int len)
         {
-            if (!Enabled) return;
+            if (!Enabled || PostHandshake) return;
             switch (contentType)
             {
                 case ContentType.change_cipher_spec:
