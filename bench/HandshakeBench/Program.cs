@@ -32,8 +32,9 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} logical CPUs, .NET {En
 var runner = new TlsClientRunner();
 HandshakeOptions Opt(int p, bool transcript) => new() { HostName = "127.0.0.1", Port = p, SessionTicketWait = TimeSpan.Zero, CaptureTranscript = transcript, Timeout = TimeSpan.FromSeconds(30) };
 
-// Warm up (JIT, BouncyCastle tables).
-for (int i = 0; i < 30; i++) await runner.HandshakeAsync(Opt(port, true), CancellationToken.None);
+// Warm up (JIT tiering, BouncyCastle tables): 2 s of handshakes of both kinds.
+await Sequential(port, true, 1);
+await Sequential(port, false, 1);
 
 foreach (var transcript in new[] { true, false })
 {
