@@ -1,0 +1,94 @@
+using System;
+using Org.BouncyCastle.Tls;
+
+namespace TlsTools.Tls
+{
+    // BouncyCastle has no per-message callback; the protocol subclass is the least invasive hook.
+    // Incoming messages are seen decrypted in HandleHandshakeMessage; outgoing ones as plaintext records in WriteRecord.
+    // Trap: BouncyCastle's net6.0 build routes writes through the ReadOnlySpan overload, so the net8.0 build of this
+    // class must override that one too, or a net6+ host would see no outgoing messages.
+
+    internal sealed class CapturingClientProtocol : TlsClientProtocol
+    {
+        private readonly TranscriptRecorder _recorder;
+
+        public CapturingClientProtocol(TranscriptRecorder recorder)
+        {
+            _recorder = recorder;
+        }
+
+        protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
+        {
+            _recorder.Incoming(ContentType.handshake, buf.ToArray());
+            base.HandleHandshakeMessage(type, buf);
+        }
+
+        protected override void HandleChangeCipherSpecMessage()
+        {
+            _recorder.Incoming(ContentType.change_cipher_spec, new byte[] { 1 });
+            base.HandleChangeCipherSpecMessage();
+        }
+
+        protected override void HandleAlertMessage(short alertLevel, short alertDescription)
+        {
+            _recorder.Incoming(ContentType.alert, new[] { (byte)alertLevel, (byte)alertDescription });
+            base.HandleAlertMessage(alertLevel, alertDescription);
+        }
+
+        protected override void WriteRecord(short type, byte[] buf, int off, int len)
+        {
+            _recorder.Outgoing(type, buf, off, len);
+            base.WriteRecord(type, buf, off, len);
+        }
+
+#if NET6_0_OR_GREATER
+        protected override void WriteRecord(short type, ReadOnlySpan<byte> buffer)
+        {
+            _recorder.Outgoing(type, buffer.ToArray(), 0, buffer.Length);
+            base.WriteRecord(type, buffer);
+        }
+#endif
+    }
+
+    internal sealed class CapturingServerProtocol : TlsServerProtocol
+    {
+        private readonly TranscriptRecorder _recorder;
+
+        public CapturingServerProtocol(TranscriptRecorder recorder)
+        {
+            _recorder = recorder;
+        }
+
+        protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
+        {
+            _recorder.Incoming(ContentType.handshake, buf.ToArray());
+            base.HandleHandshakeMessage(type, buf);
+        }
+
+        protected override void HandleChangeCipherSpecMessage()
+        {
+            _recorder.Incoming(ContentType.change_cipher_spec, new byte[] { 1 });
+            base.HandleChangeCipherSpecMessage();
+        }
+
+        protected override void HandleAlertMessage(short alertLevel, short alertDescription)
+        {
+            _recorder.Incoming(ContentType.alert, new[] { (byte)alertLevel, (byte)alertDescription });
+            base.HandleAlertMessage(alertLevel, alertDescription);
+        }
+
+        protected override void WriteRecord(short type, byte[] buf, int off, int len)
+        {
+            _recorder.Outgoing(type, buf, off, len);
+            base.WriteRecord(type, buf, off, len);
+        }
+
+#if NET6_0_OR_GREATER
+        protected override void WriteRecord(short type, ReadOnlySpan<byte> buffer)
+        {
+            if (_recorder.Enabled) _recorder.Outgoing(type, buffer.ToArray(), 0, buffer.Length);
+            base.WriteRecord(type, buffer);
+        }
+#endif
+    }
+}

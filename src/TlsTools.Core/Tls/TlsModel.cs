@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using TlsTools.Pki;
+
+namespace TlsTools.Tls
+{
+    /// <summary>Protocol versions TlsTools can offer and report.</summary>
+    public enum TlsVersion
+    {
+        Ssl30,
+        Tls10,
+        Tls11,
+        Tls12,
+        Tls13,
+    }
+
+    /// <summary>Which side sent a transcript message.</summary>
+    public enum Sender
+    {
+        Client,
+        Server,
+    }
+
+    /// <summary>Handshake message types, plus the ChangeCipherSpec and Alert records shown in a transcript.</summary>
+    public enum TranscriptMessageType
+    {
+        Unknown,
+        HelloRequest,
+        ClientHello,
+        ServerHello,
+        HelloRetryRequest,
+        NewSessionTicket,
+        EndOfEarlyData,
+        EncryptedExtensions,
+        Certificate,
+        ServerKeyExchange,
+        CertificateRequest,
+        ServerHelloDone,
+        CertificateVerify,
+        ClientKeyExchange,
+        Finished,
+        CertificateStatus,
+        KeyUpdate,
+        ChangeCipherSpec,
+        Alert,
+    }
+
+    /// <summary>One message of a handshake as it was sent (TLS 1.3 messages after decryption).</summary>
+    public sealed class TranscriptMessage
+    {
+        internal TranscriptMessage(Sender sender, TranscriptMessageType type, int length, byte[] rawData)
+        {
+            Sender = sender;
+            Type = type;
+            Length = length;
+            RawDataNoCopy = rawData;
+        }
+
+        public Sender Sender { get; }
+
+        public TranscriptMessageType Type { get; }
+
+        /// <summary>Body length in bytes (without the 4-byte handshake header); 1 for ChangeCipherSpec, 2 for an Alert.</summary>
+        public int Length { get; }
+
+        /// <summary>Milliseconds from the start of the TLS handshake (TCP connected) until this message was sent or processed.</summary>
+        public double OffsetMilliseconds { get; internal set; }
+
+        /// <summary>Decoded contents, in wire order. Values are strings, numbers, string arrays or nested <see cref="OrderedDictionary"/>.</summary>
+        public OrderedDictionary Fields { get; } = new OrderedDictionary(StringComparer.Ordinal);
+
+        /// <summary>One plain-words sentence of what this message did in this handshake.</summary>
+        public string Explanation { get; internal set; } = "";
+
+        /// <summary>Why the bytes could not be fully decoded, or null.</summary>
+        public string? DecodeError { get; internal set; }
+
+        /// <summary>The message as sent: handshake header and body, or the record body for ChangeCipherSpec and Alert.</summary>
+        public byte[] RawData => (byte[])RawDataNoCopy.Clone();
+
+        internal byte[] RawDataNoCopy { get; }
+
+        /// <summary>Short label, e.g. "ClientHello" or "Alert (protocol_version)".</summary>
+        public string Label
+        {
+            get
+            {
+                if (Type == TranscriptMessageType.Alert && Fields["Description"] is string d) return "Alert (" + d + ")";
+                return Type.ToString();
+            }
+        }
+
+        public override string ToString() => Sender + " " + Label + " (" + Length + " bytes)";
+    }
+
+    /// <summary>What to offer in a handshake and where to connect.</summary>
+    public sealed class HandshakeOptions
+    {
+        public string HostName { get; set; } = "";
+        public int Port { get; set; } = 443;
+
+        /// <summary>SNI host name; null means HostName unless HostName is an IP address (then no SNI). Empty string sends no SNI.</summary>
+        public string? ServerName { get; set; }
+
+        /// <summary>Versions to offer; null or empty means TLS 1.2 and 1.3.</summary>
+        public IList<TlsVersion>? TlsVersions { get; set; }
+
+        /// <summary>IANA cipher suite names to offer, exactly as given and in this order; null means TlsTools' defaults.</summary>
+        public IList<string>? CipherSuites { get; set; }
+
+        /// <summary>IANA named groups to offer (supported_groups, and the first as TLS 1.3 key share); null means defaults.</summary>
+        public IList<string>? NamedGroups { get; set; }
+
+        /// <summary>IANA signature schemes to offer; null means defaults.</summary>
+        public IList<string>? SignatureAlgorithms { get; set; }
+
+        /// <summary>ALPN protocol names to offer, e.g. "h2", "http/1.1".</summary>
+        public IList<string>? Alpn { get; set; }
+
+        /// <summary>Certificate (with private key) to send if the server asks for one.</summary>
+        public Certificate? ClientCertificate { get; set; }
+
+        /// <summary>Intermediates sent after <see cref="ClientCertificate"/>.</summary>
+        public IList<Certificate>? ClientCertificateChain { get; set; }
+
+        /// <summary>Overall time for name lookup, connect and handshake.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Time for the TCP connect alone; null means <see cref="Timeout"/>.</summary>
+        public TimeSpan? ConnectTimeout { get; set; }
+
+        /// <summary>Appends SSLKEYLOGFILE lines for this connection to this file.</summary>
+        public string? KeyLogPath { get; set; }
+
+        /// <summary>An earlier result whose TLS 1.2 session to resume (session id). TLS 1.3 sessions cannot be resumed.</summary>
+        public HandshakeResult? ResumeSession { get; set; }
+
+        /// <summary>After a TLS 1.3 handshake, how long to wait for the server's NewSessionTicket messages (not counted in HandshakeMilliseconds). Zero skips the wait.</summary>
+        public TimeSpan SessionTicketWait { get; set; } = TimeSpan.FromMilliseconds(300);
+
+        /// <summary>Record the transcript (on by default; a benchmark may turn it off).</summary>
+        public bool CaptureTranscript { get; set; } = true;
+    }
+
+    /// <summary>What happened in one handshake. Failures are results with <see cref="Success"/> false, not exceptions.</summary>
+    public sealed class HandshakeResult
+    {
+        public bool Success { get; internal set; }
+        public string HostName { get; internal set; } = "";
+        public int Port { get; internal set; }
+        public string? IPAddress { get; internal set; }
+        public string? ServerName { get; internal set; }
+        public TlsVersion? TlsVersion { get; internal set; }
+        public string? CipherSuite { get; internal set; }
+
+        /// <summary>Key exchange of the suite: ECDHE, DHE, RSA, or "(EC)DHE" for TLS 1.3.</summary>
+        public string? KeyExchange { get; internal set; }
+        public string? NamedGroup { get; internal set; }
+
+        /// <summary>Scheme the server signed with (ServerKeyExchange or CertificateVerify); null with RSA key exchange or resumption.</summary>
+        public string? SignatureAlgorithm { get; internal set; }
+        public string? Alpn { get; internal set; }
+
+        /// <summary>The server's certificates as sent, leaf first. Not validated here.</summary>
+        public Certificate[] Certificates { get; internal set; } = Array.Empty<Certificate>();
+
+        public bool Resumed { get; internal set; }
+
+        /// <summary>Session id (hex) of a TLS 1.2 session that a later handshake can resume, or null.</summary>
+        public string? SessionId { get; internal set; }
+
+        /// <summary>True when the server asked for a client certificate.</summary>
+        public bool ClientCertificateRequested { get; internal set; }
+        public bool ClientCertificateSent { get; internal set; }
+
+        public double ConnectMilliseconds { get; internal set; }
+        public double HandshakeMilliseconds { get; internal set; }
+
+        public string? Error { get; internal set; }
+        public ErrorKind? ErrorKind { get; internal set; }
+        public string? ErrorId { get; internal set; }
+
+        /// <summary>Name of the TLS alert (e.g. "protocol_version") that ended a failed handshake.</summary>
+        public string? Alert { get; internal set; }
+
+        /// <summary>"Received" or "Sent" for <see cref="Alert"/>.</summary>
+        public string? AlertDirection { get; internal set; }
+
+        public TranscriptMessage[] Transcript { get; internal set; } = Array.Empty<TranscriptMessage>();
+
+        internal Org.BouncyCastle.Tls.TlsSession? Session { get; set; }
+
+        /// <summary>The failure as the core exception, for callers that want to throw it.</summary>
+        public TlsToolsException? ToException() =>
+            Success ? null : new TlsToolsException(ErrorId ?? "HandshakeFailed", ErrorKind ?? TlsTools.ErrorKind.ProtocolError, Error ?? "The handshake failed.", target: HostName + ":" + Port);
+
+        public override string ToString() => Success
+            ? HostName + ":" + Port + " " + TlsVersion + " " + CipherSuite
+            : HostName + ":" + Port + " failed: " + Error;
+    }
+}

@@ -1,0 +1,414 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using PkiCertificate = TlsTools.Pki.Certificate;
+
+namespace TlsTools.Tls
+{
+    /// <summary>What a <see cref="TlsServerHost"/> serves.</summary>
+    public sealed class TlsServerOptions
+    {
+        /// <summary>The server certificate, with its private key (ECDSA P-256/P-384/P-521, RSA or Ed25519).</summary>
+        public PkiCertificate? Certificate { get; set; }
+
+        /// <summary>Intermediates sent after the leaf.</summary>
+        public IList<PkiCertificate>? Chain { get; set; }
+
+        /// <summary>Loopback port; 0 picks a free one (see <see cref="TlsServerHost.Port"/>).</summary>
+        public int Port { get; set; }
+
+        /// <summary>Versions to accept; null means TLS 1.2 and 1.3.</summary>
+        public IList<TlsVersion>? TlsVersions { get; set; }
+
+        /// <summary>IANA cipher suite names to accept, in preference order; null means defaults that fit the key.</summary>
+        public IList<string>? CipherSuites { get; set; }
+
+        /// <summary>ALPN protocols the server accepts, in preference order.</summary>
+        public IList<string>? Alpn { get; set; }
+
+        /// <summary>Ask for a client certificate and refuse clients that send none.</summary>
+        public bool RequireClientCertificate { get; set; }
+
+        /// <summary>Roots a client certificate chain must lead to (signatures checked); empty accepts any client certificate.</summary>
+        public IList<PkiCertificate>? TrustedRoots { get; set; }
+
+        /// <summary>Body of the HTTP-ish answer; null sends a short description of the connection.</summary>
+        public string? ResponseBody { get; set; }
+
+        /// <summary>Longest time one connection may take.</summary>
+        public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Keep this many recent connections in <see cref="TlsServerHost.RecentConnections"/>.</summary>
+        public int HistorySize { get; set; } = 100;
+    }
+
+    /// <summary>One connection a <see cref="TlsServerHost"/> handled.</summary>
+    public sealed class ServerConnection
+    {
+        public DateTime Time { get; internal set; }
+        public string RemoteEndPoint { get; internal set; } = "";
+        public bool Success { get; internal set; }
+        public TlsVersion? TlsVersion { get; internal set; }
+        public string? CipherSuite { get; internal set; }
+        public string? Alpn { get; internal set; }
+        public string? ServerName { get; internal set; }
+        public string? ClientCertificateSubject { get; internal set; }
+        public double HandshakeMilliseconds { get; internal set; }
+        public string? Error { get; internal set; }
+        public string? Alert { get; internal set; }
+
+        public override string ToString() => Success ? RemoteEndPoint + " " + TlsVersion + " " + CipherSuite : RemoteEndPoint + " failed: " + Error;
+    }
+
+    /// <summary>
+    /// A TLS server on 127.0.0.1 (BouncyCastle) that answers each connection with a small HTTP response and closes it.
+    /// Connections are handled concurrently with asynchronous sockets. <see cref="Stop"/> or Dispose ends it.
+    /// </summary>
+    public sealed class TlsServerHost : IDisposable
+    {
+        private static readonly int[] SuitesTls13 = { CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256 };
+
+        private static readonly int[] SuitesEcdsa =
+        {
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+        };
+
+        private static readonly int[] SuitesRsa =
+        {
+            CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+            CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_RSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA,
+        };
+
+        private readonly TlsServerOptions _options;
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly ConcurrentDictionary<Socket, byte> _open = new ConcurrentDictionary<Socket, byte>();
+        private readonly ConcurrentQueue<ServerConnection> _history = new ConcurrentQueue<ServerConnection>();
+        private readonly ProtocolVersion[] _versions;
+        private readonly int[]? _suites;
+        private readonly Task _acceptLoop;
+        private long _completed, _failed;
+
+        private TlsServerHost(TlsServerOptions options)
+        {
+            _options = options;
+            var cert = options.Certificate ?? throw new TlsToolsException("CertificateRequired", ErrorKind.InvalidArgument, "A TLS server needs a certificate.");
+            if (cert.PrivateKey == null)
+                throw new TlsToolsException("CertificateHasNoKey", ErrorKind.InvalidArgument,
+                    "The server certificate '" + cert.Subject + "' carries no private key; read it with its key to serve it.");
+            if (Credentials.SchemesFor(cert, true).Length == 0)
+                throw new TlsToolsException("UnsupportedKey", ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
+            if (options.Port < 0 || options.Port > 65535)
+                throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
+            _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
+                .Distinct().OrderByDescending(v => v).Select(v => ProtocolVersion.Get(TlsNames.ToWire(v) >> 8, TlsNames.ToWire(v) & 0xFF)).ToArray();
+            if (options.CipherSuites != null && options.CipherSuites.Count > 0)
+                _suites = options.CipherSuites.Select(TlsNames.ParseCipherSuite).ToArray();
+
+            _listener = new TcpListener(IPAddress.Loopback, options.Port);
+            try
+            {
+                _listener.Start(1024);
+            }
+            catch (SocketException e)
+            {
+                throw new TlsToolsException("PortInUse", ErrorKind.ResourceUnavailable, "Cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message, e);
+            }
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _acceptLoop = Task.Run(AcceptLoop);
+        }
+
+        /// <summary>Starts listening on 127.0.0.1 and returns at once; connections are served in the background.</summary>
+        public static TlsServerHost Start(TlsServerOptions options) => new TlsServerHost(options ?? throw new ArgumentNullException(nameof(options)));
+
+        public int Port { get; }
+
+        public string Address => "127.0.0.1";
+
+        public bool IsRunning => !_stop.IsCancellationRequested;
+
+        public long HandshakesCompleted => Interlocked.Read(ref _completed);
+
+        public long HandshakesFailed => Interlocked.Read(ref _failed);
+
+        public int OpenConnections => _open.Count;
+
+        /// <summary>The most recent connections, oldest first.</summary>
+        public ServerConnection[] RecentConnections => _history.ToArray();
+
+        /// <summary>Stops accepting and closes every open connection.</summary>
+        public void Stop()
+        {
+            if (_stop.IsCancellationRequested) return;
+            _stop.Cancel();
+            try { _listener.Stop(); } catch (SocketException) { }
+            foreach (var s in _open.Keys) s.Dispose();
+            try { _acceptLoop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            _stop.Dispose();
+        }
+
+        private async Task AcceptLoop()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Socket socket;
+                try
+                {
+                    socket = await _listener.AcceptSocketAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (SocketException)
+                {
+                    continue; // a client gave up before we accepted it
+                }
+                _ = Task.Run(() => Serve(socket));
+            }
+        }
+
+        private async Task Serve(Socket socket)
+        {
+            _open[socket] = 0;
+            var record = new ServerConnection { Time = DateTime.UtcNow, RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "" };
+            var server = new HostServer(new BcTlsCrypto(Credentials.Random), this);
+            var clock = Stopwatch.StartNew();
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            cts.CancelAfter(_options.ConnectionTimeout);
+            using var reg = cts.Token.Register(() => socket.Dispose());
+            try
+            {
+                socket.NoDelay = true;
+                var protocol = new TlsServerProtocol();
+                var buffer = new byte[32 * 1024];
+                protocol.Accept(server);
+                await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
+                while (!server.Completed)
+                {
+                    int n = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false);
+                    if (n == 0) throw new EndOfStreamException("The client closed the connection during the handshake.");
+                    try
+                    {
+                        protocol.OfferInput(buffer, 0, n);
+                    }
+                    finally
+                    {
+                        await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
+                    }
+                }
+                record.HandshakeMilliseconds = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
+                server.Describe(record);
+                record.Success = true;
+                Remember(record);
+                Interlocked.Increment(ref _completed);
+
+                var body = _options.ResponseBody ?? ("Hello from TlsTools: " + TlsVersionText(record.TlsVersion) + " " + record.CipherSuite
+                    + (record.Alpn != null ? ", ALPN " + record.Alpn : "")
+                    + (record.ServerName != null ? ", server name " + record.ServerName : "")
+                    + (record.ClientCertificateSubject != null ? ", client certificate " + record.ClientCertificateSubject : "") + "\n");
+                var bodyBytes = Encoding.UTF8.GetBytes(body);
+                var response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + bodyBytes.Length + "\r\nConnection: close\r\n\r\n")
+                    .Concat(bodyBytes).ToArray();
+                protocol.WriteApplicationData(response, 0, response.Length);
+                protocol.Close();
+                await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
+                // Half-close and drain, so unread request bytes do not turn the close into a reset that loses the response.
+                socket.Shutdown(SocketShutdown.Send);
+                using var drain = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                drain.CancelAfter(TimeSpan.FromSeconds(1));
+                using var drainReg = drain.Token.Register(() => socket.Dispose());
+                while (await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false) > 0) { }
+            }
+            catch (Exception e)
+            {
+                if (!record.Success)
+                {
+                    record.Error = cts.IsCancellationRequested
+                        ? (_stop.IsCancellationRequested ? "The server stopped." : "The connection timed out.")
+                        : e is TlsFatalAlertReceived r ? "The client sent a fatal " + TlsNames.AlertName(r.AlertDescription) + " alert."
+                        : e is TlsFatalAlert a ? "The server aborted with a fatal " + TlsNames.AlertName(a.AlertDescription) + " alert: " + (server.RaisedAlertMessage ?? a.Message)
+                        : e.Message;
+                    record.Alert = e is TlsFatalAlertReceived r2 ? TlsNames.AlertName(r2.AlertDescription) : e is TlsFatalAlert a2 ? TlsNames.AlertName(a2.AlertDescription) : null;
+                    Remember(record);
+                    Interlocked.Increment(ref _failed);
+                }
+            }
+            finally
+            {
+                socket.Dispose();
+                _open.TryRemove(socket, out _);
+            }
+        }
+
+        private void Remember(ServerConnection record)
+        {
+            _history.Enqueue(record);
+            while (_history.Count > Math.Max(0, _options.HistorySize) && _history.TryDequeue(out _)) { }
+        }
+
+        private static string TlsVersionText(TlsVersion? v) => v == null ? "?" : TlsNames.VersionName(TlsNames.ToWire(v.Value));
+
+        /// <summary>The BouncyCastle server: credentials for the configured key, the configured versions/suites/ALPN, client certificate policy.</summary>
+        private sealed class HostServer : DefaultTlsServer
+        {
+            private readonly TlsServerHost _host;
+            private string? _clientSubject;
+
+            public HostServer(TlsCrypto crypto, TlsServerHost host) : base(crypto)
+            {
+                _host = host;
+            }
+
+            public bool Completed;
+            public string? RaisedAlertMessage;
+
+            private TlsServerOptions Options => _host._options;
+            private PkiCertificate Leaf => Options.Certificate!;
+
+            protected override ProtocolVersion[] GetSupportedVersions() => _host._versions;
+
+            protected override int[] GetSupportedCipherSuites()
+            {
+                if (_host._suites != null) return _host._suites;
+                var list = new List<int>(SuitesTls13);
+                list.AddRange(Credentials.IsRsa(Leaf) ? SuitesRsa : SuitesEcdsa);
+                return TlsUtilities.GetSupportedCipherSuites(Crypto, list.ToArray());
+            }
+
+            protected override IList<ProtocolName>? GetProtocolNames() =>
+                Options.Alpn == null || Options.Alpn.Count == 0 ? null : Options.Alpn.Select(ProtocolName.AsUtf8Encoding).ToList();
+
+            public override bool ShouldCheckSigAlgOfPeerCerts() => false;
+
+            public override TlsCredentials GetCredentials()
+            {
+                var sp = m_context.SecurityParameters;
+                bool tls13 = TlsUtilities.IsTlsV13(m_context);
+                if (!tls13 && sp.KeyExchangeAlgorithm == KeyExchangeAlgorithm.RSA)
+                {
+                    if (!(Leaf.PrivateKey!.Private is RsaKeyParameters rsa))
+                        throw new TlsFatalAlert(AlertDescription.internal_error, "RSA key exchange needs an RSA key.");
+                    var chain = new List<PkiCertificate> { Leaf };
+                    if (Options.Chain != null) chain.AddRange(Options.Chain);
+                    return new BcDefaultTlsCredentialedDecryptor((BcTlsCrypto)Crypto, Credentials.Chain(Crypto, chain, false, null), rsa);
+                }
+                return Credentials.Signer(m_context, (BcTlsCrypto)Crypto, Leaf, Options.Chain, sp.ClientSigAlgs, TlsUtilities.EmptyBytes)
+                    ?? throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client offered no signature scheme the server's " + Leaf.PrivateKey!.Algorithm + " key can make.");
+            }
+
+            public override CertificateRequest? GetCertificateRequest()
+            {
+                if (!Options.RequireClientCertificate && (Options.TrustedRoots == null || Options.TrustedRoots.Count == 0)) return null;
+                IList<SignatureAndHashAlgorithm>? sigAlgs = null;
+                if (TlsUtilities.IsSignatureAlgorithmsExtensionAllowed(m_context.ServerVersion))
+                    sigAlgs = TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context);
+                var authorities = Options.TrustedRoots?.Select(r => r.Bc.SubjectDN).ToList();
+                if (authorities != null && authorities.Count == 0) authorities = null;
+                if (TlsUtilities.IsTlsV13(m_context))
+                    return new CertificateRequest(TlsUtilities.EmptyBytes, sigAlgs, null, authorities);
+                return new CertificateRequest(new[] { ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign }, sigAlgs, authorities);
+            }
+
+            public override void NotifyClientCertificate(Certificate clientCertificate)
+            {
+                bool empty = clientCertificate == null || clientCertificate.IsEmpty;
+                if (empty)
+                {
+                    if (Options.RequireClientCertificate)
+                        throw new TlsFatalAlert(TlsUtilities.IsTlsV13(m_context) ? AlertDescription.certificate_required : AlertDescription.handshake_failure,
+                            "A client certificate is required and the client sent none.");
+                    return;
+                }
+                var chain = new List<Org.BouncyCastle.X509.X509Certificate>();
+                foreach (var c in clientCertificate!.GetCertificateList())
+                {
+                    try { chain.Add(Formats.CertificateParsing.ParseDer(c.GetEncoded())); }
+                    catch (Exception e) { throw new TlsFatalAlert(AlertDescription.bad_certificate, "The client certificate cannot be parsed.", e); }
+                }
+                _clientSubject = chain[0].SubjectDN.ToString();
+                var roots = Options.TrustedRoots;
+                if (roots != null && roots.Count > 0 && !LeadsToRoot(chain, roots))
+                    throw new TlsFatalAlert(AlertDescription.unknown_ca, "The client certificate '" + _clientSubject + "' does not chain to a trusted root.");
+            }
+
+            /// <summary>Each certificate's signature verifies with the next one's public key, and the last with a trusted root's.</summary>
+            private static bool LeadsToRoot(List<Org.BouncyCastle.X509.X509Certificate> chain, IList<PkiCertificate> roots)
+            {
+                var now = DateTime.UtcNow;
+                for (int i = 0; i < chain.Count; i++)
+                {
+                    var c = chain[i];
+                    if (!c.IsValid(now)) return false;
+                    foreach (var root in roots)
+                    {
+                        if (root.Bc.Equals(c)) return true;
+                        if (c.IssuerDN.Equivalent(root.Bc.SubjectDN) && Verifies(c, root.Bc)) return true;
+                    }
+                    if (i + 1 >= chain.Count || !c.IssuerDN.Equivalent(chain[i + 1].SubjectDN) || !Verifies(c, chain[i + 1])) return false;
+                }
+                return false;
+            }
+
+            private static bool Verifies(Org.BouncyCastle.X509.X509Certificate c, Org.BouncyCastle.X509.X509Certificate issuer)
+            {
+                try { return c.IsSignatureValid(issuer.GetPublicKey()); }
+                catch (Exception) { return false; }
+            }
+
+            public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
+            {
+                if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null) RaisedAlertMessage = message ?? cause?.Message;
+            }
+
+            public override void NotifyHandshakeComplete()
+            {
+                base.NotifyHandshakeComplete();
+                Completed = true;
+                var sp = m_context.SecurityParameters;
+                _version = TlsNames.ToVersion(sp.NegotiatedVersion.FullVersion);
+                _suite = sp.CipherSuite;
+                _alpn = sp.ApplicationProtocol?.GetUtf8Decoding();
+                var names = sp.ClientServerNames;
+                if (names != null && names.Count > 0) _sni = Encoding.ASCII.GetString(names[0].NameData);
+            }
+
+            private TlsVersion? _version;
+            private int _suite;
+            private string? _alpn;
+            private string? _sni;
+
+            public void Describe(ServerConnection record)
+            {
+                record.TlsVersion = _version;
+                record.CipherSuite = TlsNames.CipherSuiteName(_suite);
+                record.Alpn = _alpn;
+                record.ServerName = _sni;
+                record.ClientCertificateSubject = _clientSubject;
+            }
+        }
+    }
+}

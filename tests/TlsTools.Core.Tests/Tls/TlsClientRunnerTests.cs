@@ -1,0 +1,413 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using TlsTools.Pki;
+using TlsTools.Tls;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TlsTools.Tests.Tls
+{
+    /// <summary>TlsClientRunner against openssl s_server (and small fake servers for faults), all on 127.0.0.1.</summary>
+    public class TlsClientRunnerTests
+    {
+        private readonly ITestOutputHelper _out;
+
+        public TlsClientRunnerTests(ITestOutputHelper output) => _out = output;
+
+        internal static HandshakeOptions Opt(int port, Action<HandshakeOptions>? more = null)
+        {
+            var o = new HandshakeOptions { HostName = "127.0.0.1", Port = port, Timeout = TimeSpan.FromSeconds(15) };
+            more?.Invoke(o);
+            return o;
+        }
+
+        private async Task<HandshakeResult> Run(HandshakeOptions o)
+        {
+            var r = await new TlsClientRunner().HandshakeAsync(o, CancellationToken.None);
+            _out.WriteLine(r + " [" + r.ErrorKind + "/" + r.ErrorId + "/" + r.Alert + "]");
+            _out.WriteLine(LadderDiagram.Render(r.Transcript));
+            return r;
+        }
+
+        private static string[] Order(HandshakeResult r, bool withCcs = true) =>
+            r.Transcript.Where(m => withCcs || m.Type != TranscriptMessageType.ChangeCipherSpec).Select(m => m.Sender + ":" + m.Type).ToArray();
+
+        private static readonly string[] Tls12Full =
+        {
+            "Client:ClientHello", "Server:ServerHello", "Server:Certificate", "Server:ServerKeyExchange", "Server:ServerHelloDone",
+            "Client:ClientKeyExchange", "Client:ChangeCipherSpec", "Client:Finished", "Server:ChangeCipherSpec", "Server:Finished",
+        };
+
+        private static readonly string[] Tls13Full =
+        {
+            "Client:ClientHello", "Server:ServerHello", "Server:EncryptedExtensions", "Server:Certificate",
+            "Server:CertificateVerify", "Server:Finished", "Client:Finished",
+        };
+
+        [Fact]
+        public void TestHostLoadsTheSpanBuildOfBouncyCastle()
+        {
+            // The trap from the notes: this net10.0 host loads BouncyCastle's net6.0 build, which writes records through the
+            // ReadOnlySpan overload. The core's net8.0 build must be the one loaded here, so its span override is in play.
+            var spanOverload = typeof(Org.BouncyCastle.Tls.TlsProtocol).GetMethod("WriteRecord", BindingFlags.Instance | BindingFlags.NonPublic,
+                null, new[] { typeof(short), typeof(ReadOnlySpan<byte>) }, null);
+            Assert.NotNull(spanOverload);
+            var tfm = typeof(TlsClientRunner).Assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName;
+            Assert.StartsWith(".NETCoreApp", tfm);
+        }
+
+        [Fact]
+        public async Task Tls12_EcdheRsa_FullTranscriptInOrder_OutgoingCaptured()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.Rsa2048, "-tls1_2");
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal(TlsVersion.Tls12, r.TlsVersion);
+            Assert.StartsWith("TLS_ECDHE_RSA_WITH_", r.CipherSuite);
+            Assert.Equal("ECDHE", r.KeyExchange);
+            Assert.Equal("x25519", r.NamedGroup);
+            Assert.NotNull(r.SignatureAlgorithm);
+            Assert.Equal(Tls12Full, Order(r));
+            var ch = r.Transcript[0];
+            Assert.Equal(Sender.Client, ch.Sender);
+            Assert.Null(ch.DecodeError);
+            Assert.Equal(64, ((string)ch.Fields["Random"]!).Length);
+            Assert.Contains("x25519 public key", r.Transcript.Single(m => m.Type == TranscriptMessageType.ClientKeyExchange).Explanation);
+            Assert.All(r.Transcript, m => Assert.Null(m.DecodeError));
+            Assert.Single(r.Certificates);
+            Assert.Equal(server.Leaf, r.Certificates[0]);
+            Assert.True(r.ConnectMilliseconds >= 0 && r.HandshakeMilliseconds > 0);
+        }
+
+        [Fact]
+        public async Task Tls12_EcdheEcdsa()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_2");
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.StartsWith("TLS_ECDHE_ECDSA_WITH_", r.CipherSuite);
+            Assert.Equal("ecdsa_secp256r1_sha256", r.SignatureAlgorithm);
+            Assert.Equal(Tls12Full, Order(r));
+        }
+
+        [Fact]
+        public async Task Tls13_FullTranscriptInOrder_WithNewSessionTicket()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3");
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal(TlsVersion.Tls13, r.TlsVersion);
+            Assert.Equal("ecdsa_secp256r1_sha256", r.SignatureAlgorithm);
+            var order = Order(r, withCcs: false);
+            Assert.Equal(Tls13Full, order.Take(7).ToArray());
+            Assert.Contains("Server:NewSessionTicket", order.Skip(7));
+            var nst = r.Transcript.First(m => m.Type == TranscriptMessageType.NewSessionTicket);
+            Assert.True((long)nst.Fields["LifetimeSeconds"]! > 0);
+            Assert.True((int)nst.Fields["TicketLength"]! > 0);
+            Assert.All(r.Transcript, m => Assert.Null(m.DecodeError));
+            Assert.Contains("verifies the signature with the public key", r.Transcript.Single(m => m.Type == TranscriptMessageType.CertificateVerify).Explanation);
+        }
+
+        [Theory]
+        [InlineData("x25519")]
+        [InlineData("secp256r1")]
+        [InlineData("secp384r1")]
+        public async Task Tls13_EachGroup_IsTheOneTheServerAllowed(string group)
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3", "-groups", group);
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal(group, r.NamedGroup);
+            // Our first key share is x25519; any other group makes the server ask again.
+            Assert.Equal(group != "x25519", r.Transcript.Any(m => m.Type == TranscriptMessageType.HelloRetryRequest));
+            var serverHello = r.Transcript.Single(m => m.Type == TranscriptMessageType.ServerHello);
+            Assert.StartsWith(group, (string)((System.Collections.IDictionary)serverHello.Fields["Extensions"]!)["key_share"]!);
+        }
+
+        [Fact]
+        public async Task Tls13_OfferingOnlyTheRequestedGroup()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3");
+            var r = await Run(Opt(server.Port, o => o.NamedGroups = new[] { "secp384r1" }));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal("secp384r1", r.NamedGroup);
+            var ext = (System.Collections.IDictionary)r.Transcript[0].Fields["Extensions"]!;
+            Assert.Equal(new[] { "secp384r1" }, (string[])ext["supported_groups"]!);
+        }
+
+        [Theory]
+        [InlineData("-tls1_2", "ECDHE-RSA-AES256-GCM-SHA384", "secp384r1", TlsVersion.Tls12, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")]
+        [InlineData("-tls1_3", "TLS_AES_256_GCM_SHA384", "secp256r1", TlsVersion.Tls13, "TLS_AES_256_GCM_SHA384")]
+        [InlineData("-tls1_3", "TLS_CHACHA20_POLY1305_SHA256", "x25519", TlsVersion.Tls13, "TLS_CHACHA20_POLY1305_SHA256")]
+        public async Task Negotiated_VersionSuiteGroup_EqualWhatTheServerAllowed(string version, string suite, string group, TlsVersion expectedVersion, string expectedSuite)
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.Rsa2048, version, version == "-tls1_3" ? "-ciphersuites" : "-cipher", suite, "-groups", group);
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal(expectedVersion, r.TlsVersion);
+            Assert.Equal(expectedSuite, r.CipherSuite);
+            Assert.Equal(group, r.NamedGroup);
+            if (expectedVersion == TlsVersion.Tls13) Assert.StartsWith("rsa_pss_", r.SignatureAlgorithm);
+        }
+
+        [Fact]
+        public async Task Ed25519_ServerKey()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.Ed25519, "-tls1_3");
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal("ed25519", r.SignatureAlgorithm);
+            Assert.Equal("Ed25519", r.Certificates[0].KeyAlgorithm);
+        }
+
+        [Fact]
+        public async Task Alpn_IsNegotiated()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-alpn", "h2,http/1.1");
+            var r = await Run(Opt(server.Port, o => o.Alpn = new[] { "h2", "http/1.1" }));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal("h2", r.Alpn);
+            var ee = r.Transcript.Single(m => m.Type == TranscriptMessageType.EncryptedExtensions);
+            Assert.Contains("ALPN h2", ee.Explanation);
+        }
+
+        [Fact]
+        public async Task Sni_ReachesTheServer()
+        {
+            var other = TestPki.Leaf(KeyAlgorithm.EcdsaP256, "sni.test");
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-servername", "sni.test", "-cert2", other.CertPath, "-key2", other.KeyPath);
+            var with = await Run(Opt(server.Port, o => o.ServerName = "sni.test"));
+            Assert.True(with.Success, with.Error);
+            Assert.Equal("sni.test", with.ServerName);
+            Assert.Equal("CN=sni.test", with.Certificates[0].Subject);
+            var ext = (System.Collections.IDictionary)with.Transcript[0].Fields["Extensions"]!;
+            Assert.Equal("sni.test", ext["server_name"]);
+
+            var without = await Run(Opt(server.Port)); // an IP address: no SNI, default certificate
+            Assert.True(without.Success, without.Error);
+            Assert.Null(without.ServerName);
+            Assert.Equal("CN=localhost", without.Certificates[0].Subject);
+        }
+
+        [Theory]
+        [InlineData("-tls1_2")]
+        [InlineData("-tls1_3")]
+        public async Task ClientCertificate_Required_AcceptedWithOne_RefusedWithout(string version)
+        {
+            var client = TestPki.Leaf(KeyAlgorithm.EcdsaP256, "client.test", CertificateProfile.Client);
+            using var server = new OpenSslServer(KeyAlgorithm.Rsa2048, version, "-Verify", "2", "-verifyCAfile", TestPki.CaPath, "-verify_return_error");
+            var ok = await Run(Opt(server.Port, o => o.ClientCertificate = client.Cert));
+            Assert.True(ok.Success, ok.Error);
+            Assert.True(ok.ClientCertificateRequested);
+            Assert.True(ok.ClientCertificateSent);
+            Assert.Contains(ok.Transcript, m => m.Sender == Sender.Client && m.Type == TranscriptMessageType.CertificateVerify);
+            Assert.Contains(ok.Transcript, m => m.Sender == Sender.Server && m.Type == TranscriptMessageType.CertificateRequest);
+
+            var refused = await Run(Opt(server.Port));
+            Assert.False(refused.Success);
+            Assert.Equal(ErrorKind.ProtocolError, refused.ErrorKind);
+            Assert.Equal("Received", refused.AlertDirection);
+            Assert.Contains(refused.Alert, new[] { "certificate_required", "handshake_failure" });
+        }
+
+        [Fact]
+        public async Task RsaKeyExchange_HasNoServerKeyExchange()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.Rsa2048, "-tls1_2", "-cipher", "AES128-GCM-SHA256");
+            var r = await Run(Opt(server.Port));
+            Assert.True(r.Success, r.Error);
+            Assert.Equal("TLS_RSA_WITH_AES_128_GCM_SHA256", r.CipherSuite);
+            Assert.Equal("RSA", r.KeyExchange);
+            Assert.DoesNotContain(r.Transcript, m => m.Type == TranscriptMessageType.ServerKeyExchange);
+            Assert.Null(r.NamedGroup);
+            var cke = r.Transcript.Single(m => m.Type == TranscriptMessageType.ClientKeyExchange);
+            Assert.Equal(256, cke.Fields["EncryptedPreMasterSecretLength"]);
+            Assert.Contains("encrypted a 48-byte premaster secret to the server's RSA public key", cke.Explanation);
+        }
+
+        [Fact]
+        public async Task Tls12_SessionIdResumption()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_2");
+            var first = await Run(Opt(server.Port, o => o.TlsVersions = new[] { TlsVersion.Tls12 }));
+            Assert.True(first.Success, first.Error);
+            Assert.False(first.Resumed);
+            Assert.NotNull(first.SessionId);
+            var second = await Run(Opt(server.Port, o => { o.TlsVersions = new[] { TlsVersion.Tls12 }; o.ResumeSession = first; }));
+            Assert.True(second.Success, second.Error);
+            Assert.True(second.Resumed);
+            Assert.DoesNotContain(second.Transcript, m => m.Type == TranscriptMessageType.Certificate);
+            Assert.Equal(new[] { "Client:ClientHello", "Server:ServerHello", "Server:ChangeCipherSpec", "Server:Finished", "Client:ChangeCipherSpec", "Client:Finished" }, Order(second));
+            Assert.Contains("accepted resuming session", second.Transcript[1].Explanation);
+        }
+
+        [Fact]
+        public async Task Tls13_Resumption_IsRefusedPlainly()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3");
+            var first = await Run(Opt(server.Port));
+            Assert.True(first.Success, first.Error);
+            var e = await Assert.ThrowsAsync<TlsToolsException>(() => new TlsClientRunner().HandshakeAsync(Opt(server.Port, o => o.ResumeSession = first), CancellationToken.None));
+            Assert.Equal("Tls13ResumptionUnsupported", e.ErrorId);
+            Assert.Contains("discards", e.Message);
+        }
+
+        [Theory]
+        [InlineData("-tls1_2")]
+        [InlineData("-tls1_3")]
+        public async Task KeyLog_EqualsOpenSslKeyLog(string version)
+        {
+            var serverLog = Path.Combine(TestPki.Dir, "server-keylog-" + Guid.NewGuid().ToString("N") + ".txt");
+            var clientLog = Path.Combine(TestPki.Dir, "client-keylog-" + Guid.NewGuid().ToString("N") + ".txt");
+            Directory.CreateDirectory(TestPki.Dir);
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, version, "-keylogfile", serverLog);
+            var r = await Run(Opt(server.Port, o => o.KeyLogPath = clientLog));
+            Assert.True(r.Success, r.Error);
+            var random = (string)r.Transcript[0].Fields["Random"]!;
+            var ours = File.ReadAllLines(clientLog).Where(l => l.Contains(random, StringComparison.OrdinalIgnoreCase)).ToArray();
+            int expected = version == "-tls1_3" ? 5 : 1;
+            Assert.Equal(expected, ours.Length);
+            string[] theirs = Array.Empty<string>();
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 5000)
+            {
+                theirs = File.Exists(serverLog)
+                    ? File.ReadAllLines(serverLog).Where(l => l.Contains(random, StringComparison.OrdinalIgnoreCase) && !l.StartsWith('#')).ToArray()
+                    : Array.Empty<string>();
+                if (theirs.Length >= expected) break;
+                await Task.Delay(50);
+            }
+            _out.WriteLine(string.Join("\n", ours));
+            Assert.Equal(theirs.Select(l => l.ToLowerInvariant()).OrderBy(l => l), ours.Select(l => l.ToLowerInvariant()).OrderBy(l => l));
+        }
+
+        [Fact]
+        public async Task ProtocolVersionAlert_IsAStructuredFailure()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3");
+            var r = await Run(Opt(server.Port, o => o.TlsVersions = new[] { TlsVersion.Tls12 }));
+            Assert.False(r.Success);
+            Assert.Equal(ErrorKind.ProtocolError, r.ErrorKind);
+            Assert.Equal("protocol_version", r.Alert);
+            Assert.Equal("Received", r.AlertDirection);
+            Assert.Equal("TlsAlertReceived", r.ErrorId);
+            Assert.Equal(TranscriptMessageType.Alert, r.Transcript.Last().Type);
+            Assert.Equal(Sender.Server, r.Transcript.Last().Sender);
+        }
+
+        [Fact]
+        public async Task OffersExactlyTheRequestedSuites()
+        {
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_2");
+            var suites = new[] { "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" };
+            var r = await Run(Opt(server.Port, o => { o.CipherSuites = suites; o.TlsVersions = new[] { TlsVersion.Tls12 }; o.SignatureAlgorithms = new[] { "ecdsa_secp256r1_sha256" }; }));
+            Assert.True(r.Success, r.Error);
+            var offered = (string[])r.Transcript[0].Fields["CipherSuites"]!;
+            Assert.Equal(suites, offered.Where(s => s != "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"));
+            var ext = (System.Collections.IDictionary)r.Transcript[0].Fields["Extensions"]!;
+            Assert.Equal(new[] { "ecdsa_secp256r1_sha256" }, (string[])ext["signature_algorithms"]!);
+            Assert.Equal("ecdsa_secp256r1_sha256", r.SignatureAlgorithm);
+        }
+
+        [Fact]
+        public void UnknownNames_AreInvalidArguments()
+        {
+            var e = Assert.ThrowsAny<TlsToolsException>(() => new TlsClientRunner().HandshakeAsync(Opt(1, o => o.CipherSuites = new[] { "TLS_NOPE" }), CancellationToken.None).GetAwaiter().GetResult());
+            Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        }
+
+        // ---------------------------------------------------------------- faults
+
+        [Fact]
+        public async Task RefusedPort_IsConnectionError_Quickly()
+        {
+            int port = Ports.Free();
+            var sw = Stopwatch.StartNew();
+            var r = await Run(Opt(port));
+            Assert.False(r.Success);
+            Assert.Equal(ErrorKind.ConnectionError, r.ErrorKind);
+            Assert.Equal("ConnectionRefused", r.ErrorId);
+            Assert.True(sw.ElapsedMilliseconds < 3000, sw.ElapsedMilliseconds + " ms");
+        }
+
+        [Fact]
+        public async Task SilentServer_IsOperationTimeout_WithinTheTimeout()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                var sw = Stopwatch.StartNew();
+                var r = await Run(Opt(port, o => o.Timeout = TimeSpan.FromSeconds(1.5)));
+                Assert.False(r.Success);
+                Assert.Equal(ErrorKind.OperationTimeout, r.ErrorKind);
+                Assert.Equal("HandshakeTimeout", r.ErrorId);
+                Assert.InRange(sw.ElapsedMilliseconds, 1400, 3500);
+                Assert.Equal(TranscriptMessageType.ClientHello, r.Transcript.Single().Type);
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+
+        [Theory]
+        [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")]
+        [InlineData("\u0016\u0003\u0003\u0000\u0005garbage-garbage-garbage")]
+        public async Task GarbageServer_IsProtocolError(string reply)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var serve = Task.Run(async () =>
+            {
+                using var s = await listener.AcceptSocketAsync();
+                var buf = new byte[4096];
+                await s.ReceiveAsync(buf, SocketFlags.None);
+                await s.SendAsync(Encoding.Latin1.GetBytes(reply), SocketFlags.None);
+                await Task.Delay(500);
+            });
+            try
+            {
+                var r = await Run(Opt(port, o => o.Timeout = TimeSpan.FromSeconds(5)));
+                Assert.False(r.Success);
+                Assert.Equal(ErrorKind.ProtocolError, r.ErrorKind);
+                _out.WriteLine(r.Error);
+            }
+            finally
+            {
+                listener.Stop();
+                await Task.WhenAny(serve, Task.Delay(2000));
+            }
+        }
+
+        [Fact]
+        public async Task Cancellation_ReturnsWithinOneSecond()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                var sw = Stopwatch.StartNew();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                    new TlsClientRunner().HandshakeAsync(Opt(port, o => o.Timeout = TimeSpan.FromSeconds(60)), cts.Token));
+                Assert.True(sw.ElapsedMilliseconds < 1300, sw.ElapsedMilliseconds + " ms");
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+    }
+}
