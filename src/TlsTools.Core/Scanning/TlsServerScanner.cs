@@ -293,6 +293,24 @@ namespace TlsTools.Scanning
                 return offered.Contains(ske.SignatureScheme.Value) ? ske.SignatureScheme : null;
             };
 
+            /// <summary>
+            /// TLS 1.2 ECDHE groups, each offered alone (as sslscan does): in TLS 1.2 supported_groups also constrains the curve of
+            /// an ECDSA certificate, so "offer all, remove the pick" would stop early on ECDSA servers. The groups found are then
+            /// enumerated together to learn whether (and in which order) the server prefers them.
+            /// </summary>
+            private async Task<Enumeration> Tls12GroupsAsync()
+            {
+                var picker = Tls12GroupPicker();
+                var single = await Task.WhenAll(Tls12EcGroups.Select(g => picker(new List<int> { g }))).ConfigureAwait(false);
+                var accepted = single.Where(g => g != null).Select(g => g!.Value).Distinct().ToList();
+                if (accepted.Count < 2) return new Enumeration { Accepted = accepted };
+                var ordered = await EnumerateAsync(accepted, picker).ConfigureAwait(false);
+                var result = new Enumeration { ServerOrder = ordered.ServerOrder };
+                if (ordered.ServerOrder == true) result.Accepted.AddRange(ordered.Accepted);
+                result.Accepted.AddRange(accepted.Where(g => !result.Accepted.Contains(g)).OrderBy(g => g));
+                return result;
+            }
+
             private ServerKeyExchangeInfo? ReadKeyExchange(ProbeResult r, string activity)
             {
                 var h = r.Hello;
@@ -327,7 +345,7 @@ namespace TlsTools.Scanning
 
                 var versionTasks = ProtocolVersions.All.ToDictionary(v => v, v => EnumerateAsync(SuitesFor(v), SuitePicker(v)));
                 var groups13Task = EnumerateAsync(Tls13Groups, Tls13GroupPicker());
-                Task<Enumeration> groups12Task = legacyTls ? EnumerateAsync(Tls12EcGroups, Tls12GroupPicker()) : Task.FromResult(new Enumeration());
+                Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync() : Task.FromResult(new Enumeration());
                 Task<Enumeration> sigTask = legacyTls ? EnumerateAsync(AllSchemes, SignaturePicker()) : Task.FromResult(new Enumeration());
                 Task<ProbeResult?> noSniTask = legacyTls && _sni != null
                     ? ProbeAsync(Spec(ProtocolVersion.Tls12, Tls12Suites, sni: false), true, "certificate without SNI", MaxCertificateBytes).ContinueWith(t => (ProbeResult?)t.Result, TaskScheduler.Default)
