@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+
+namespace TlsTools.Scanning
+{
+    /// <summary>What to scan and how hard.</summary>
+    public sealed class ScanOptions
+    {
+        /// <summary>Host name or IP address literal to connect to.</summary>
+        public string HostName { get; set; } = "";
+
+        public int Port { get; set; } = 443;
+
+        /// <summary>SNI to send. Null: the host name when it is not an IP literal, else no SNI. Empty string: never send SNI.</summary>
+        public string? ServerName { get; set; }
+
+        /// <summary>Bound on each probe (connect, send, read); also bounds name resolution. Default 5 s.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Parallel connections to the target (1..64). Default 8.</summary>
+        public int MaxConcurrency { get; set; } = 8;
+
+        /// <summary>ALPN protocol ids offered one at a time (TLS ≤ 1.2 ServerHello shows the answer).</summary>
+        public IList<string> AlpnProtocols { get; set; } = new List<string> { "h2", "http/1.1", "http/1.0", "spdy/3.1", "acme-tls/1" };
+    }
+
+    /// <summary>Progress of a running scan: probes finished so far and an estimate of the total.</summary>
+    public sealed class ScanProgress
+    {
+        public ScanProgress(int completedProbes, int estimatedProbes, string activity)
+        {
+            CompletedProbes = completedProbes;
+            EstimatedProbes = estimatedProbes;
+            Activity = activity;
+        }
+
+        public int CompletedProbes { get; }
+
+        /// <summary>An estimate that may grow while the scan learns what the server accepts.</summary>
+        public int EstimatedProbes { get; }
+
+        /// <summary>What the probe that just finished was testing, e.g. "TLSv1.2 cipher suites".</summary>
+        public string Activity { get; }
+
+        /// <summary>0..100, never 100 before the scan returns.</summary>
+        public int PercentComplete => EstimatedProbes <= 0 ? 0 : Math.Min(99, 100 * CompletedProbes / EstimatedProbes);
+    }
+
+    /// <summary>One cipher suite accepted with one protocol version.</summary>
+    public sealed class CipherSuiteEntry
+    {
+        public ProtocolVersion TlsVersion { get; set; }
+        /// <summary>IANA name.</summary>
+        public string Name { get; set; } = "";
+        /// <summary>OpenSSL name (as sslscan prints it); null when OpenSSL has none.</summary>
+        public string? OpenSslName { get; set; }
+        public int Code { get; set; }
+        public string KeyExchange { get; set; } = "";
+        public string Authentication { get; set; } = "";
+        public string Encryption { get; set; } = "";
+        public string Mac { get; set; } = "";
+        public int KeySize { get; set; }
+        /// <summary>Rating for this suite with this version (<see cref="CipherSuiteCatalog.Rate"/>).</summary>
+        public CipherSuiteStrength Strength { get; set; }
+        public string? StrengthReason { get; set; }
+
+        public override string ToString() => TlsVersion.DisplayName() + " " + Name;
+    }
+
+    /// <summary>Whether the server picks the suite by its own order, for one version.</summary>
+    public sealed class CipherPreferenceEntry
+    {
+        public ProtocolVersion TlsVersion { get; set; }
+        /// <summary>True: server order; false: client order; null: fewer than two suites accepted.</summary>
+        public bool? ServerOrder { get; set; }
+    }
+
+    /// <summary>One named group accepted with one protocol version.</summary>
+    public sealed class NamedGroupEntry
+    {
+        public ProtocolVersion TlsVersion { get; set; }
+        /// <summary>IANA name, e.g. x25519, secp256r1, ffdhe2048, X25519MLKEM768.</summary>
+        public string Name { get; set; } = "";
+        public int Code { get; set; }
+
+        public override string ToString() => TlsVersion.DisplayName() + " " + Name;
+    }
+
+    /// <summary>A certificate chain as the server sent it in a TLS ≤ 1.2 Certificate message, leaf first.</summary>
+    public sealed class CertificateChainEntry
+    {
+        /// <summary>SNI values that produced this chain (empty when only the no-SNI probe did).</summary>
+        public List<string> ServerNames { get; set; } = new List<string>();
+
+        /// <summary>The chain was also (or only) served to a ClientHello without SNI.</summary>
+        public bool WithoutSni { get; set; }
+
+        public ProtocolVersion TlsVersion { get; set; }
+
+        /// <summary>DER encodings, leaf first, in the order sent (base64 strings in JSON).</summary>
+        public List<byte[]> Certificates { get; set; } = new List<byte[]>();
+    }
+
+    /// <summary>
+    /// What a TLS server accepts, as found by <see cref="TlsServerScanner"/>. The shape is stable for JSON: property names do not
+    /// change, lists are never null, and a null boolean means "not determined" (the reason is in <see cref="Warnings"/>).
+    /// Lists are in a documented order: <see cref="TlsVersions"/> oldest first; <see cref="CipherSuites"/> newest version first,
+    /// then in the server's order when it enforces one (see <see cref="CipherPreference"/>), otherwise by strength
+    /// (Secure, Weak, Insecure), then key size (largest first), then code point; <see cref="NamedGroups"/> newest version first,
+    /// then in the server's order when it enforces one, otherwise by code; <see cref="SignatureAlgorithms"/> and
+    /// <see cref="AlpnProtocols"/> by the server's choice order.
+    /// </summary>
+    public sealed class ServerProfile
+    {
+        public string HostName { get; set; } = "";
+        public int Port { get; set; }
+        /// <summary>The address that was scanned.</summary>
+        public string IPAddress { get; set; } = "";
+        /// <summary>The SNI sent by the probes; null when none was sent.</summary>
+        public string? ServerName { get; set; }
+
+        /// <summary>Versions accepted, oldest first. SSL 3.0 is probed with an SSL 3.0 ClientHello; SSL 2.0 is not probed.</summary>
+        public List<ProtocolVersion> TlsVersions { get; set; } = new List<ProtocolVersion>();
+
+        public List<CipherSuiteEntry> CipherSuites { get; set; } = new List<CipherSuiteEntry>();
+
+        /// <summary>True when the server enforces its own suite order (checked with the highest TLS ≤ 1.2 version that accepts two
+        /// or more suites, else TLS 1.3); null when no version accepts two suites.</summary>
+        public bool? ServerCipherPreference { get; set; }
+
+        /// <summary>The same per version.</summary>
+        public List<CipherPreferenceEntry> CipherPreference { get; set; } = new List<CipherPreferenceEntry>();
+
+        /// <summary>TLS 1.3: found with key_share/HelloRetryRequest (all groups). TLS 1.2: ECDHE groups only, confirmed from the
+        /// ServerKeyExchange (TLS 1.2 finite-field groups are not negotiated by name by most servers and are not probed).</summary>
+        public List<NamedGroupEntry> NamedGroups { get; set; } = new List<NamedGroupEntry>();
+
+        /// <summary>The group the server picks by its own preference (TLS 1.3 if accepted, else TLS 1.2); null when it follows the
+        /// client's order or no group was accepted.</summary>
+        public string? PreferredNamedGroup { get; set; }
+
+        /// <summary>Signature schemes the server signs its TLS 1.2 ServerKeyExchange with (IANA names). TLS 1.3 signatures are in
+        /// the encrypted CertificateVerify and are not probed; servers without TLS 1.2 (EC)DHE leave this empty.</summary>
+        public List<string> SignatureAlgorithms { get; set; } = new List<string>();
+
+        /// <summary>Distinct certificate chains, with which SNI (or none) produced each. Read from TLS ≤ 1.2 handshakes only.</summary>
+        public List<CertificateChainEntry> CertificateChains { get; set; } = new List<CertificateChainEntry>();
+
+        /// <summary>RFC 5746 renegotiation_info answered (TLS ≤ 1.2).</summary>
+        public bool? SecureRenegotiation { get; set; }
+        /// <summary>RFC 7627 extended_master_secret answered (TLS ≤ 1.2; always on in TLS 1.3).</summary>
+        public bool? ExtendedMasterSecret { get; set; }
+        /// <summary>RFC 5077 SessionTicket extension answered (TLS ≤ 1.2).</summary>
+        public bool? SessionTickets { get; set; }
+        /// <summary>Session-id resumption needs a full handshake; left to the full-handshake client: always null here.</summary>
+        public bool? SessionIdResumption { get; set; }
+        /// <summary>status_request answered (the server will staple an OCSP response; TLS ≤ 1.2).</summary>
+        public bool? OcspStapling { get; set; }
+        /// <summary>TLS_FALLBACK_SCSV honoured (inappropriate_fallback for a downgraded hello); null when only one version is
+        /// accepted.</summary>
+        public bool? FallbackScsv { get; set; }
+
+        /// <summary>ALPN protocol ids the server selected when offered alone (TLS ≤ 1.2).</summary>
+        public List<string> AlpnProtocols { get; set; } = new List<string>();
+
+        /// <summary>Probes that failed (timeouts, malformed answers); the scan carried on without them.</summary>
+        public List<string> Errors { get; set; } = new List<string>();
+        /// <summary>Things not determined and why, and protocol oddities.</summary>
+        public List<string> Warnings { get; set; } = new List<string>();
+
+        public int ProbeCount { get; set; }
+        public long ScanMilliseconds { get; set; }
+    }
+}

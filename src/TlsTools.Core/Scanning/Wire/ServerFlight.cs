@@ -1,0 +1,375 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace TlsTools.Scanning.Wire
+{
+    /// <summary>How a probe ended.</summary>
+    internal enum ProbeOutcome
+    {
+        /// <summary>A ServerHello was read (and, when asked, the flight up to ServerHelloDone).</summary>
+        ServerHello,
+        HelloRetryRequest,
+        Alert,
+        /// <summary>The server answered in SSL 2.0 format.</summary>
+        Ssl2Reply,
+        /// <summary>The server closed (or reset) the connection without a usable answer.</summary>
+        Closed,
+        Timeout,
+        ConnectFailed,
+        Malformed,
+    }
+
+    /// <summary>The fields of a ServerHello / HelloRetryRequest a scanner needs.</summary>
+    internal sealed class ServerHelloInfo
+    {
+        public int LegacyVersion { get; set; }
+        /// <summary>The negotiated version: supported_versions when present, else server_version.</summary>
+        public int Version { get; set; }
+        public bool IsHelloRetryRequest { get; set; }
+        public byte[] SessionId { get; set; } = Array.Empty<byte>();
+        public int CipherSuite { get; set; }
+        public int Compression { get; set; }
+        public List<int> Extensions { get; } = new List<int>();
+        public byte[]? RenegotiationInfo { get; set; }
+        public string? Alpn { get; set; }
+        /// <summary>key_share group: the selected group in a HelloRetryRequest, the server's share group in a ServerHello.</summary>
+        public int? KeyShareGroup { get; set; }
+
+        public bool Has(int extension) => Extensions.Contains(extension);
+    }
+
+    /// <summary>What a ServerKeyExchange told about the server's ephemeral key and its signature.</summary>
+    internal sealed class ServerKeyExchangeInfo
+    {
+        public int? NamedGroup { get; set; }
+        public int? DhPrimeBits { get; set; }
+        public int? SignatureScheme { get; set; }
+    }
+
+    /// <summary>
+    /// Incremental parser for the server's first flight: records (fragmented or coalesced), handshake messages split across
+    /// records, alerts, SSL 2.0 replies. Feed it bytes until <see cref="Done"/>; it never throws anything but
+    /// <see cref="TlsToolsException"/>, and it stops at <see cref="MaxBytes"/>.
+    /// </summary>
+    internal sealed class ServerFlightParser
+    {
+        public const int DefaultMaxBytes = 64 * 1024;
+
+        private static readonly byte[] HrrRandom =
+        {
+            0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+            0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+        };
+
+        private readonly bool _wantFlight;
+        private readonly MemoryStream _records = new MemoryStream();
+        private int _recordPos;
+        private readonly MemoryStream _handshake = new MemoryStream();
+        private int _handshakePos;
+        private readonly List<byte> _alert = new List<byte>();
+        private long _total;
+
+        /// <param name="wantFlight">Keep reading after a TLS ≤1.2 ServerHello up to ServerHelloDone (Certificate, ServerKeyExchange).</param>
+        /// <param name="maxBytes">Bound on bytes accepted from the server.</param>
+        public ServerFlightParser(bool wantFlight, int maxBytes = DefaultMaxBytes)
+        {
+            _wantFlight = wantFlight;
+            MaxBytes = maxBytes;
+        }
+
+        public int MaxBytes { get; }
+        public bool Done { get; private set; }
+        public ProbeOutcome Outcome { get; private set; } = ProbeOutcome.Closed;
+        public string? Error { get; private set; }
+        public ServerHelloInfo? Hello { get; private set; }
+        public int? AlertLevel { get; private set; }
+        public int? AlertDescription { get; private set; }
+        public List<byte[]> Certificates { get; } = new List<byte[]>();
+        public byte[]? ServerKeyExchange { get; private set; }
+        public bool CertificateStatus { get; private set; }
+        public bool CertificateRequest { get; private set; }
+        public bool ServerHelloDone { get; private set; }
+        public long BytesRead => _total;
+
+        /// <summary>Consumes bytes from the server. Returns <see cref="Done"/>.</summary>
+        public bool Feed(byte[] data, int offset, int count)
+        {
+            if (Done || count <= 0) return Done;
+            try
+            {
+                _total += count;
+                _records.Write(data, offset, count);
+                if (_total > MaxBytes)
+                {
+                    ParseRecords();
+                    if (!Done) Fail("the server sent more than " + MaxBytes + " bytes without completing its first flight");
+                    return true;
+                }
+                ParseRecords();
+            }
+            catch (TlsToolsException e)
+            {
+                Fail(e.Message);
+            }
+            catch (Exception e) when (e is ArgumentException || e is IndexOutOfRangeException || e is OverflowException || e is InvalidOperationException)
+            {
+                Fail("unparseable server data (" + e.GetType().Name + ")");
+            }
+            return Done;
+        }
+
+        /// <summary>The server closed the connection: settle the outcome from what was read.</summary>
+        public void EndOfStream()
+        {
+            if (Done) return;
+            Done = true;
+            if (Hello != null) Outcome = Hello.IsHelloRetryRequest ? ProbeOutcome.HelloRetryRequest : ProbeOutcome.ServerHello;
+            else if (Outcome != ProbeOutcome.Malformed) Outcome = ProbeOutcome.Closed;
+        }
+
+        private void Fail(string message)
+        {
+            Done = true;
+            Error = message;
+            // A ServerHello already parsed stays useful (e.g. the certificate was cut off by the byte bound).
+            Outcome = Hello != null ? (Hello.IsHelloRetryRequest ? ProbeOutcome.HelloRetryRequest : ProbeOutcome.ServerHello) : ProbeOutcome.Malformed;
+        }
+
+        private void Finish(ProbeOutcome outcome)
+        {
+            Done = true;
+            Outcome = outcome;
+        }
+
+        private void ParseRecords()
+        {
+            var buf = _records.GetBuffer();
+            int len = (int)_records.Length;
+            while (!Done)
+            {
+                int avail = len - _recordPos;
+                if (avail < 1) return;
+                int type = buf[_recordPos];
+                if (_recordPos == 0 && (type & 0x80) != 0)
+                {
+                    // SSL 2.0 record: 2-byte header, then message type 4 = SERVER-HELLO.
+                    if (avail < 3) return;
+                    if (buf[2] == 4) Finish(ProbeOutcome.Ssl2Reply);
+                    else if (buf[2] == 0) Finish(ProbeOutcome.Alert); // SSL 2.0 ERROR message
+                    else Fail("unexpected SSL 2.0 message type " + buf[2]);
+                    return;
+                }
+                if (type < 20 || type > 24)
+                {
+                    Fail("not a TLS record (content type " + type + ")" + (LooksLikeText(buf, _recordPos, avail) ? "; the server answered in plain text" : ""));
+                    return;
+                }
+                if (avail < 5) return;
+                int major = buf[_recordPos + 1];
+                int recLen = (buf[_recordPos + 3] << 8) | buf[_recordPos + 4];
+                if (major != 3 || recLen > 16384 + 2048)
+                {
+                    Fail("bad record header (version " + major + "." + buf[_recordPos + 2] + ", length " + recLen + ")");
+                    return;
+                }
+                if (avail < 5 + recLen) return;
+                int payload = _recordPos + 5;
+                _recordPos += 5 + recLen;
+                switch (type)
+                {
+                    case 21:
+                        for (int i = 0; i < recLen; i++) _alert.Add(buf[payload + i]);
+                        if (_alert.Count >= 2)
+                        {
+                            AlertLevel = _alert[0];
+                            AlertDescription = _alert[1];
+                            if (Hello != null) Finish(Hello.IsHelloRetryRequest ? ProbeOutcome.HelloRetryRequest : ProbeOutcome.ServerHello);
+                            else Finish(ProbeOutcome.Alert);
+                        }
+                        break;
+                    case 22:
+                        if (recLen == 0) { Fail("empty handshake record"); return; }
+                        _handshake.Write(buf, payload, recLen);
+                        ParseHandshake();
+                        break;
+                    case 20:
+                        // TLS 1.3 middlebox-compatibility CCS, or a resumed TLS 1.2 session: nothing more to learn in plaintext.
+                        if (Hello != null && Hello.Version < 0x0304) Finish(ProbeOutcome.ServerHello);
+                        break;
+                    case 23:
+                        if (Hello != null) Finish(Hello.IsHelloRetryRequest ? ProbeOutcome.HelloRetryRequest : ProbeOutcome.ServerHello);
+                        else Fail("application data before ServerHello");
+                        return;
+                    default:
+                        break; // heartbeat: ignore
+                }
+            }
+        }
+
+        private void ParseHandshake()
+        {
+            var hs = _handshake.GetBuffer();
+            int len = (int)_handshake.Length;
+            while (!Done && len - _handshakePos >= 4)
+            {
+                int type = hs[_handshakePos];
+                int msgLen = (hs[_handshakePos + 1] << 16) | (hs[_handshakePos + 2] << 8) | hs[_handshakePos + 3];
+                if (msgLen > MaxBytes) { Fail("handshake message of " + msgLen + " bytes exceeds the bound"); return; }
+                if (len - _handshakePos - 4 < msgLen) return;
+                int body = _handshakePos + 4;
+                _handshakePos += 4 + msgLen;
+                OnMessage(type, hs, body, msgLen);
+            }
+        }
+
+        private void OnMessage(int type, byte[] buf, int offset, int length)
+        {
+            if (Hello == null && type != 2)
+            {
+                if (type == 0) return; // HelloRequest
+                Fail("handshake message type " + type + " before ServerHello");
+                return;
+            }
+            switch (type)
+            {
+                case 2:
+                    if (Hello != null) { Fail("second ServerHello"); return; }
+                    Hello = ParseServerHello(new WireReader(buf, offset, length, "ServerHello"));
+                    if (Hello.IsHelloRetryRequest) Finish(ProbeOutcome.HelloRetryRequest);
+                    else if (Hello.Version >= 0x0304 || !_wantFlight) Finish(ProbeOutcome.ServerHello);
+                    break;
+                case 11:
+                    ParseCertificates(new WireReader(buf, offset, length, "Certificate"));
+                    break;
+                case 12:
+                    ServerKeyExchange = new WireReader(buf, offset, length, "ServerKeyExchange").Bytes(length);
+                    break;
+                case 13:
+                    CertificateRequest = true;
+                    break;
+                case 22:
+                    CertificateStatus = true;
+                    break;
+                case 14:
+                    ServerHelloDone = true;
+                    Finish(ProbeOutcome.ServerHello);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        internal static ServerHelloInfo ParseServerHello(WireReader r)
+        {
+            var h = new ServerHelloInfo();
+            h.LegacyVersion = r.U16();
+            h.Version = h.LegacyVersion;
+            var random = r.Bytes(32);
+            h.IsHelloRetryRequest = Equal(random, HrrRandom);
+            var sid = r.Vector8("ServerHello session id");
+            if (sid.Remaining > 32) throw WireReader.Malformed("ServerHello", "session id longer than 32 bytes");
+            h.SessionId = sid.Bytes(sid.Remaining);
+            h.CipherSuite = r.U16();
+            h.Compression = r.U8();
+            if (r.AtEnd) return h; // SSL 3.0 / TLS without extensions
+            var exts = r.Vector16("ServerHello extensions");
+            while (!exts.AtEnd)
+            {
+                int type = exts.U16();
+                var data = exts.Vector16("ServerHello extension " + type);
+                if (h.Extensions.Contains(type)) throw WireReader.Malformed("ServerHello", "duplicate extension " + type);
+                h.Extensions.Add(type);
+                switch (type)
+                {
+                    case ClientHelloCodec.ExtSupportedVersions:
+                        h.Version = data.U16();
+                        break;
+                    case ClientHelloCodec.ExtRenegotiationInfo:
+                        var ri = data.Vector8("renegotiation_info");
+                        h.RenegotiationInfo = ri.Bytes(ri.Remaining);
+                        break;
+                    case ClientHelloCodec.ExtAlpn:
+                        var list = data.Vector16("ALPN list");
+                        var name = list.Vector8("ALPN protocol");
+                        h.Alpn = Encoding.ASCII.GetString(name.Bytes(name.Remaining));
+                        break;
+                    case ClientHelloCodec.ExtKeyShare:
+                        h.KeyShareGroup = data.U16();
+                        break;
+                }
+            }
+            if (!r.AtEnd) throw WireReader.Malformed("ServerHello", "trailing bytes");
+            return h;
+        }
+
+        private void ParseCertificates(WireReader r)
+        {
+            if (Hello != null && Hello.Version >= 0x0304) return; // encrypted in TLS 1.3; never reached in plaintext
+            var list = r.Vector24("Certificate list");
+            while (!list.AtEnd)
+            {
+                var cert = list.Vector24("certificate");
+                Certificates.Add(cert.Bytes(cert.Remaining));
+            }
+        }
+
+        /// <summary>Parses a ServerKeyExchange for (EC)DHE: the named curve or DH prime size and the TLS 1.2 signature scheme.</summary>
+        internal static ServerKeyExchangeInfo ParseServerKeyExchange(byte[] ske, CipherSuiteInfo suite, int version)
+        {
+            var r = new WireReader(ske, 0, ske.Length, "ServerKeyExchange");
+            var info = new ServerKeyExchangeInfo();
+            bool psk = suite.KeyExchange.EndsWith("PSK", StringComparison.Ordinal);
+            if (psk) r.Vector16("PSK identity hint");
+            if (suite.KeyExchange == "ECDHE" || suite.KeyExchange == "ECDHE_PSK")
+            {
+                int curveType = r.U8();
+                if (curveType != 3) throw WireReader.Malformed("ServerKeyExchange", "curve type " + curveType + " is not named_curve");
+                info.NamedGroup = r.U16();
+                r.Vector8("EC point");
+            }
+            else if (suite.KeyExchange == "DHE" || suite.KeyExchange == "DHE_PSK")
+            {
+                var p = r.Vector16("DH p");
+                var pBytes = p.Bytes(p.Remaining);
+                info.DhPrimeBits = BitLength(pBytes);
+                r.Vector16("DH g");
+                r.Vector16("DH Ys");
+            }
+            else
+            {
+                return info;
+            }
+            if (!psk && suite.Authentication != "anon" && version >= 0x0303 && !r.AtEnd)
+                info.SignatureScheme = r.U16();
+            return info;
+        }
+
+        private static int BitLength(byte[] b)
+        {
+            for (int i = 0; i < b.Length; i++)
+            {
+                if (b[i] == 0) continue;
+                int bits = 8;
+                for (int v = b[i]; (v & 0x80) == 0; v <<= 1) bits--;
+                return bits + 8 * (b.Length - i - 1);
+            }
+            return 0;
+        }
+
+        private static bool LooksLikeText(byte[] b, int off, int n)
+        {
+            int m = Math.Min(n, 4);
+            for (int i = 0; i < m; i++) if (b[off + i] < 0x20 || b[off + i] > 0x7E) return false;
+            return m > 0;
+        }
+
+        private static bool Equal(byte[] a, byte[] b)
+        {
+            if (a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+            return true;
+        }
+    }
+}
