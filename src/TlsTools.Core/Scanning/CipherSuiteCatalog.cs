@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -55,18 +56,18 @@ namespace TlsTools.Scanning
         /// Rates a suite as used with a protocol version: the version-independent rating plus CBC in SSL 3.0 (POODLE,
         /// insecure) and CBC in TLS 1.0/1.1 (BEAST, Lucky13; weak).
         /// </summary>
-        public static (CipherSuiteStrength Strength, string? Reason) Rate(CipherSuiteInfo suite, ProtocolVersion version)
+        public static (CipherSuiteStrength Strength, string? Reason) Rate(CipherSuiteInfo suite, TlsVersion version)
         {
             if (suite == null) throw new ArgumentNullException(nameof(suite));
             var strength = suite.Strength;
             var reasons = new List<string>();
             if (suite.StrengthReason != null) reasons.Add(suite.StrengthReason);
-            if (suite.IsCbc && version == ProtocolVersion.Ssl30)
+            if (suite.IsCbc && version == TlsVersion.Ssl30)
             {
                 strength = CipherSuiteStrength.Insecure;
                 reasons.Add("CBC in SSL 3.0 (POODLE)");
             }
-            else if (suite.IsCbc && (version == ProtocolVersion.Tls10 || version == ProtocolVersion.Tls11))
+            else if (suite.IsCbc && (version == TlsVersion.Tls10 || version == TlsVersion.Tls11))
             {
                 if (strength == CipherSuiteStrength.Secure) strength = CipherSuiteStrength.Weak;
                 reasons.Add("CBC in TLS 1.0/1.1 (BEAST, Lucky13)");

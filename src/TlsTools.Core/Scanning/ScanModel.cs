@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 
@@ -49,7 +50,7 @@ namespace TlsTools.Scanning
     /// <summary>One cipher suite accepted with one protocol version.</summary>
     public sealed class CipherSuiteEntry
     {
-        public ProtocolVersion TlsVersion { get; set; }
+        public TlsVersion TlsVersion { get; set; }
         /// <summary>IANA name.</summary>
         public string Name { get; set; } = "";
         /// <summary>OpenSSL name (as sslscan prints it); null when OpenSSL has none.</summary>
@@ -70,7 +71,7 @@ namespace TlsTools.Scanning
     /// <summary>Whether the server picks the suite by its own order, for one version.</summary>
     public sealed class CipherPreferenceEntry
     {
-        public ProtocolVersion TlsVersion { get; set; }
+        public TlsVersion TlsVersion { get; set; }
         /// <summary>True: server order; false: client order; null: fewer than two suites accepted.</summary>
         public bool? ServerOrder { get; set; }
     }
@@ -78,7 +79,7 @@ namespace TlsTools.Scanning
     /// <summary>One named group accepted with one protocol version.</summary>
     public sealed class NamedGroupEntry
     {
-        public ProtocolVersion TlsVersion { get; set; }
+        public TlsVersion TlsVersion { get; set; }
         /// <summary>IANA name, e.g. x25519, secp256r1, ffdhe2048, X25519MLKEM768.</summary>
         public string Name { get; set; } = "";
         public int Code { get; set; }
@@ -95,7 +96,7 @@ namespace TlsTools.Scanning
         /// <summary>The chain was also (or only) served to a ClientHello without SNI.</summary>
         public bool WithoutSni { get; set; }
 
-        public ProtocolVersion TlsVersion { get; set; }
+        public TlsVersion TlsVersion { get; set; }
 
         /// <summary>DER encodings, leaf first, in the order sent (base64 strings in JSON).</summary>
         public List<byte[]> Certificates { get; set; } = new List<byte[]>();
@@ -120,7 +121,7 @@ namespace TlsTools.Scanning
         public string? ServerName { get; set; }
 
         /// <summary>Versions accepted, oldest first. SSL 3.0 is probed with an SSL 3.0 ClientHello; SSL 2.0 is not probed.</summary>
-        public List<ProtocolVersion> TlsVersions { get; set; } = new List<ProtocolVersion>();
+        public List<TlsVersion> TlsVersions { get; set; } = new List<TlsVersion>();
 
         public List<CipherSuiteEntry> CipherSuites { get; set; } = new List<CipherSuiteEntry>();
 

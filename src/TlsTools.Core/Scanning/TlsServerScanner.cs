@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -143,17 +144,17 @@ namespace TlsTools.Scanning
 
             private static readonly int[] AllSchemes = SignatureSchemeCatalog.All.Select(s => s.Code).ToArray();
 
-            private static IList<int> SuitesFor(ProtocolVersion v) =>
-                v == ProtocolVersion.Tls13 ? Tls13Suites : v == ProtocolVersion.Tls12 ? Tls12Suites : LegacySuites;
+            private static IList<int> SuitesFor(TlsVersion v) =>
+                v == TlsVersion.Tls13 ? Tls13Suites : v == TlsVersion.Tls12 ? Tls12Suites : LegacySuites;
 
-            private ClientHelloSpec Spec(ProtocolVersion version, IList<int> suites, bool sni = true) => new ClientHelloSpec
+            private ClientHelloSpec Spec(TlsVersion version, IList<int> suites, bool sni = true) => new ClientHelloSpec
             {
                 Version = version,
                 CipherSuites = suites,
                 ServerName = sni ? _sni : null,
-                NamedGroups = version == ProtocolVersion.Tls13 ? Tls13Groups : Tls12Groups,
+                NamedGroups = version == TlsVersion.Tls13 ? Tls13Groups : Tls12Groups,
                 SignatureSchemes = AllSchemes,
-                RenegotiationScsv = version == ProtocolVersion.Ssl30,
+                RenegotiationScsv = version == TlsVersion.Ssl30,
             };
 
             // ---- one probe -------------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ namespace TlsTools.Scanning
 
             // ---- the probes ------------------------------------------------------------------------------------------
 
-            private Func<List<int>, Task<int?>> SuitePicker(ProtocolVersion version)
+            private Func<List<int>, Task<int?>> SuitePicker(TlsVersion version)
             {
                 string activity = version.DisplayName() + " cipher suites";
                 return async offered =>
@@ -256,7 +257,7 @@ namespace TlsTools.Scanning
 
             private Func<List<int>, Task<int?>> Tls13GroupPicker() => async offered =>
             {
-                var spec = Spec(ProtocolVersion.Tls13, Tls13Suites);
+                var spec = Spec(TlsVersion.Tls13, Tls13Suites);
                 spec.NamedGroups = offered;
                 var r = await ProbeAsync(spec, false, "TLSv1.3 named groups").ConfigureAwait(false);
                 var h = r.Hello;
@@ -264,11 +265,11 @@ namespace TlsTools.Scanning
                 return offered.Contains(h.KeyShareGroup.Value) ? h.KeyShareGroup : null;
             };
 
-            private ProtocolVersion? _tls12GroupVersion;
+            private TlsVersion? _tls12GroupVersion;
 
             private Func<List<int>, Task<int?>> Tls12GroupPicker() => async offered =>
             {
-                var spec = Spec(ProtocolVersion.Tls12, EcdheSuites);
+                var spec = Spec(TlsVersion.Tls12, EcdheSuites);
                 spec.NamedGroups = offered;
                 var r = await ProbeAsync(spec, true, "TLSv1.2 named groups").ConfigureAwait(false);
                 var ske = ReadKeyExchange(r, "TLSv1.2 named groups");
@@ -284,7 +285,7 @@ namespace TlsTools.Scanning
 
             private Func<List<int>, Task<int?>> SignaturePicker() => async offered =>
             {
-                var spec = Spec(ProtocolVersion.Tls12, SignedEphemeralSuites);
+                var spec = Spec(TlsVersion.Tls12, SignedEphemeralSuites);
                 spec.SignatureSchemes = offered;
                 var r = await ProbeAsync(spec, true, "TLSv1.2 signature algorithms").ConfigureAwait(false);
                 if (r.Hello == null || r.Hello.Version != 0x0303) return null;
@@ -334,7 +335,7 @@ namespace TlsTools.Scanning
                 var profile = new ServerProfile();
 
                 // First probe: reachability, plus the certificate chain and extension answers of TLS <= 1.2.
-                var first = await ProbeAsync(Spec(ProtocolVersion.Tls12, Tls12Suites, sni: true), true, "certificate", MaxCertificateBytes).ConfigureAwait(false);
+                var first = await ProbeAsync(Spec(TlsVersion.Tls12, Tls12Suites, sni: true), true, "certificate", MaxCertificateBytes).ConfigureAwait(false);
                 if (first.Outcome == ProbeOutcome.ConnectFailed)
                     throw new TlsToolsException("ConnectionFailed", ErrorKind.ConnectionError,
                         "Cannot connect to " + _endPoint + ": " + first.Error, target: _endPoint.ToString());
@@ -348,12 +349,12 @@ namespace TlsTools.Scanning
                 Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync() : Task.FromResult(new Enumeration());
                 Task<Enumeration> sigTask = legacyTls ? EnumerateAsync(AllSchemes, SignaturePicker()) : Task.FromResult(new Enumeration());
                 Task<ProbeResult?> noSniTask = legacyTls && _sni != null
-                    ? ProbeAsync(Spec(ProtocolVersion.Tls12, Tls12Suites, sni: false), true, "certificate without SNI", MaxCertificateBytes).ContinueWith(t => (ProbeResult?)t.Result, TaskScheduler.Default)
+                    ? ProbeAsync(Spec(TlsVersion.Tls12, Tls12Suites, sni: false), true, "certificate without SNI", MaxCertificateBytes).ContinueWith(t => (ProbeResult?)t.Result, TaskScheduler.Default)
                     : Task.FromResult<ProbeResult?>(null);
                 var alpnTasks = legacyTls
                     ? _options.AlpnProtocols.Where(p => !string.IsNullOrEmpty(p) && p.Length <= 255).Distinct().Select(async p =>
                     {
-                        var spec = Spec(ProtocolVersion.Tls12, Tls12Suites);
+                        var spec = Spec(TlsVersion.Tls12, Tls12Suites);
                         spec.Alpn = new List<string> { p };
                         var r = await ProbeAsync(spec, false, "ALPN").ConfigureAwait(false);
                         return r.Hello?.Alpn == p ? p : null;
@@ -384,17 +385,17 @@ namespace TlsTools.Scanning
                         });
                     }
                 }
-                var legacyPref = profile.CipherPreference.FirstOrDefault(p => p.TlsVersion != ProtocolVersion.Tls13 && p.ServerOrder != null);
+                var legacyPref = profile.CipherPreference.FirstOrDefault(p => p.TlsVersion != TlsVersion.Tls13 && p.ServerOrder != null);
                 profile.ServerCipherPreference = legacyPref?.ServerOrder
-                    ?? profile.CipherPreference.FirstOrDefault(p => p.TlsVersion == ProtocolVersion.Tls13)?.ServerOrder;
+                    ?? profile.CipherPreference.FirstOrDefault(p => p.TlsVersion == TlsVersion.Tls13)?.ServerOrder;
 
                 // Fallback SCSV: a hello for the second-highest version, marked as a fallback.
                 var fallbackTask = FallbackAsync(profile.TlsVersions);
 
                 var groups13 = await groups13Task.ConfigureAwait(false);
                 var groups12 = await groups12Task.ConfigureAwait(false);
-                AddGroups(profile, ProtocolVersion.Tls13, groups13);
-                AddGroups(profile, _tls12GroupVersion ?? ProtocolVersion.Tls12, groups12);
+                AddGroups(profile, TlsVersion.Tls13, groups13);
+                AddGroups(profile, _tls12GroupVersion ?? TlsVersion.Tls12, groups12);
                 if (groups13.Accepted.Count > 0) profile.PreferredNamedGroup = groups13.ServerOrder == true ? NamedGroupCatalog.NameOf(groups13.Accepted[0]) : null;
                 else if (groups12.Accepted.Count > 0) profile.PreferredNamedGroup = groups12.ServerOrder == true ? NamedGroupCatalog.NameOf(groups12.Accepted[0]) : null;
                 if (profile.NamedGroups.Count > 0 && profile.PreferredNamedGroup == null)
@@ -427,9 +428,9 @@ namespace TlsTools.Scanning
                     if (a != null) profile.AlpnProtocols.Add(a);
                 profile.FallbackScsv = await fallbackTask.ConfigureAwait(false);
 
-                if (legacyTls && sigs.Accepted.Count == 0 && profile.TlsVersions.Contains(ProtocolVersion.Tls12))
+                if (legacyTls && sigs.Accepted.Count == 0 && profile.TlsVersions.Contains(TlsVersion.Tls12))
                     _warnings.Enqueue("No TLS 1.2 ServerKeyExchange signature was seen (no (EC)DHE suite with a signature): signature algorithms not determined.");
-                if (profile.TlsVersions.Contains(ProtocolVersion.Tls13))
+                if (profile.TlsVersions.Contains(TlsVersion.Tls13))
                     _warnings.Enqueue("TLS 1.3 signature algorithms, ALPN and certificates travel encrypted and were not probed.");
                 if (profile.TlsVersions.Count == 0)
                     _errors.Enqueue("The server accepted no SSL 3.0 .. TLS 1.3 ClientHello" + (first.Error != null ? " (first probe: " + first.Error + ")" : "") + ".");
@@ -440,7 +441,7 @@ namespace TlsTools.Scanning
                 return profile;
             }
 
-            private static void AddGroups(ServerProfile profile, ProtocolVersion version, Enumeration e)
+            private static void AddGroups(ServerProfile profile, TlsVersion version, Enumeration e)
             {
                 var codes = e.ServerOrder == true ? e.Accepted : e.Accepted.OrderBy(c => c).ToList();
                 foreach (var c in codes)
@@ -457,7 +458,7 @@ namespace TlsTools.Scanning
                 {
                     existing = new CertificateChainEntry
                     {
-                        TlsVersion = ProtocolVersions.FromWire(h.Version) ?? ProtocolVersion.Tls12,
+                        TlsVersion = ProtocolVersions.FromWire(h.Version) ?? TlsVersion.Tls12,
                         Certificates = r.Flight.Certificates.ToList(),
                     };
                     profile.CertificateChains.Add(existing);
@@ -466,13 +467,13 @@ namespace TlsTools.Scanning
                 else if (!existing.ServerNames.Contains(sni)) existing.ServerNames.Add(sni);
             }
 
-            private async Task<bool?> FallbackAsync(List<ProtocolVersion> versions)
+            private async Task<bool?> FallbackAsync(List<TlsVersion> versions)
             {
-                var legacy = versions.Where(v => v != ProtocolVersion.Tls13).ToList();
+                var legacy = versions.Where(v => v != TlsVersion.Tls13).ToList();
                 if (versions.Count < 2 || legacy.Count == 0) return null;
                 // Highest accepted version below the top one.
                 var below = versions.Count >= 2 ? versions[versions.Count - 2] : legacy[legacy.Count - 1];
-                if (below == ProtocolVersion.Tls13) return null;
+                if (below == TlsVersion.Tls13) return null;
                 var spec = Spec(below, SuitesFor(below));
                 spec.FallbackScsv = true;
                 var r = await ProbeAsync(spec, false, "fallback SCSV").ConfigureAwait(false);

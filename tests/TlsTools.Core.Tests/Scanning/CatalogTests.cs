@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System.Linq;
 using TlsTools.Scanning;
 using Xunit;
@@ -55,9 +56,9 @@ namespace TlsTools.Tests.Scanning
         public void RatingDependsOnTheVersionForCbc()
         {
             var cbc = CipherSuiteCatalog.Find(0xC013)!; // ECDHE_RSA_WITH_AES_128_CBC_SHA
-            Assert.Equal(CipherSuiteStrength.Secure, CipherSuiteCatalog.Rate(cbc, ProtocolVersion.Tls12).Strength);
-            Assert.Equal(CipherSuiteStrength.Weak, CipherSuiteCatalog.Rate(cbc, ProtocolVersion.Tls10).Strength);
-            Assert.Equal(CipherSuiteStrength.Insecure, CipherSuiteCatalog.Rate(cbc, ProtocolVersion.Ssl30).Strength);
+            Assert.Equal(CipherSuiteStrength.Secure, CipherSuiteCatalog.Rate(cbc, TlsVersion.Tls12).Strength);
+            Assert.Equal(CipherSuiteStrength.Weak, CipherSuiteCatalog.Rate(cbc, TlsVersion.Tls10).Strength);
+            Assert.Equal(CipherSuiteStrength.Insecure, CipherSuiteCatalog.Rate(cbc, TlsVersion.Ssl30).Strength);
         }
 
         [Fact]

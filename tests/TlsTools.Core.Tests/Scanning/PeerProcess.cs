@@ -113,8 +113,8 @@ namespace TlsTools.Tests.Scanning
             foreach (var d in dnsNames) opts.DnsNames.Add(d);
             opts.IpAddresses.Add("127.0.0.1");
             var leaf = Issuance.CreateLeaf(opts, ca, null, key);
-            File.WriteAllText(Path.Combine(Directory, name + ".crt"), Pem.Encode("CERTIFICATE", leaf.RawData));
-            File.WriteAllText(Path.Combine(Directory, name + "-ca.crt"), Pem.Encode("CERTIFICATE", ca.RawData));
+            File.WriteAllText(Path.Combine(Directory, name + ".crt"), Pem.Encode("CERTIFICATE", leaf.GetRawData()));
+            File.WriteAllText(Path.Combine(Directory, name + "-ca.crt"), Pem.Encode("CERTIFICATE", ca.GetRawData()));
             var pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key.Private).GetEncoded();
             File.WriteAllText(Path.Combine(Directory, name + ".key"), Pem.Encode("PRIVATE KEY", pkcs8));
             return (leaf, ca);

@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -51,10 +52,10 @@ namespace TlsTools.Tests.Scanning
             }, null, cts.Token);
         }
 
-        private static List<string> Names(ServerProfile p, ProtocolVersion v) =>
+        private static List<string> Names(ServerProfile p, TlsVersion v) =>
             p.CipherSuites.Where(c => c.TlsVersion == v).Select(c => c.OpenSslName ?? c.Name).ToList();
 
-        private static List<string> Groups(ServerProfile p, ProtocolVersion v) =>
+        private static List<string> Groups(ServerProfile p, TlsVersion v) =>
             p.NamedGroups.Where(g => g.TlsVersion == v).Select(g => g.Name).ToList();
 
         private void Dump(ServerProfile p, SslScanReport? s = null)
@@ -71,7 +72,7 @@ namespace TlsTools.Tests.Scanning
         /// <summary>For TLS ≤ 1.2: the same versions, the same suites per version and the same TLS 1.2 groups as sslscan.</summary>
         private static void AssertSameAsSslScan(ServerProfile p, SslScanReport s, bool compareOrder, bool compareGroups = true)
         {
-            foreach (var v in new[] { ProtocolVersion.Tls10, ProtocolVersion.Tls11, ProtocolVersion.Tls12 })
+            foreach (var v in new[] { TlsVersion.Tls10, TlsVersion.Tls11, TlsVersion.Tls12 })
             {
                 Assert.Equal(s.EnabledVersions.Contains(v), p.TlsVersions.Contains(v));
                 // sslscan prints OpenSSL's name when its OpenSSL knows the suite, else the IANA name (from its own table).
@@ -81,7 +82,7 @@ namespace TlsTools.Tests.Scanning
                 else Assert.Equal(s.SuitesFor(v).OrderBy(x => x), ours.OrderBy(x => x));
             }
             if (compareGroups)
-                Assert.Equal(s.GroupsFor(ProtocolVersion.Tls12).OrderBy(x => x), Groups(p, ProtocolVersion.Tls12).OrderBy(x => x));
+                Assert.Equal(s.GroupsFor(TlsVersion.Tls12).OrderBy(x => x), Groups(p, TlsVersion.Tls12).OrderBy(x => x));
         }
 
         [SkippableFactIfMissing("openssl", "sslscan")]
@@ -95,10 +96,10 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(60));
             Dump(p, s);
 
-            Assert.Equal(new[] { ProtocolVersion.Tls12 }, p.TlsVersions);
-            Assert.Equal(order, Names(p, ProtocolVersion.Tls12));
+            Assert.Equal(new[] { TlsVersion.Tls12 }, p.TlsVersions);
+            Assert.Equal(order, Names(p, TlsVersion.Tls12));
             Assert.True(p.ServerCipherPreference);
-            Assert.Equal(new[] { "secp384r1", "x25519" }, Groups(p, ProtocolVersion.Tls12));
+            Assert.Equal(new[] { "secp384r1", "x25519" }, Groups(p, TlsVersion.Tls12));
             Assert.Equal("secp384r1", p.PreferredNamedGroup);
             Assert.Equal(new[] { "h2", "http/1.1" }, p.AlpnProtocols);
             Assert.True(p.SecureRenegotiation);
@@ -127,17 +128,17 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(60));
             Dump(p, s);
 
-            Assert.Equal(new[] { ProtocolVersion.Tls13 }, p.TlsVersions);
-            Assert.Equal(new[] { "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256" }, Names(p, ProtocolVersion.Tls13).OrderBy(x => x));
+            Assert.Equal(new[] { TlsVersion.Tls13 }, p.TlsVersions);
+            Assert.Equal(new[] { "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256" }, Names(p, TlsVersion.Tls13).OrderBy(x => x));
             // OpenSSL answers HelloRetryRequest with the first group of its own list.
-            Assert.Equal(new[] { "secp384r1", "x448", "ffdhe3072" }, Groups(p, ProtocolVersion.Tls13));
+            Assert.Equal(new[] { "secp384r1", "x448", "ffdhe3072" }, Groups(p, TlsVersion.Tls13));
             Assert.Equal("secp384r1", p.PreferredNamedGroup);
             Assert.Empty(p.CertificateChains);
             Assert.Null(p.SecureRenegotiation);
             Assert.Contains(p.Warnings, w => w.Contains("No TLS 1.2 or older handshake"));
             Assert.Empty(p.Errors);
-            Assert.Equal(s.SuitesFor(ProtocolVersion.Tls13).OrderBy(x => x), Names(p, ProtocolVersion.Tls13).OrderBy(x => x));
-            Assert.Equal(s.GroupsFor(ProtocolVersion.Tls13).OrderBy(x => x), Groups(p, ProtocolVersion.Tls13).OrderBy(x => x));
+            Assert.Equal(s.SuitesFor(TlsVersion.Tls13).OrderBy(x => x), Names(p, TlsVersion.Tls13).OrderBy(x => x));
+            Assert.Equal(s.GroupsFor(TlsVersion.Tls13).OrderBy(x => x), Groups(p, TlsVersion.Tls13).OrderBy(x => x));
             AssertSameAsSslScan(p, s, compareOrder: false);
         }
 
@@ -151,14 +152,14 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(60));
             Dump(p, s);
 
-            Assert.Equal(new[] { ProtocolVersion.Tls10, ProtocolVersion.Tls11, ProtocolVersion.Tls12, ProtocolVersion.Tls13 }, p.TlsVersions);
+            Assert.Equal(new[] { TlsVersion.Tls10, TlsVersion.Tls11, TlsVersion.Tls12, TlsVersion.Tls13 }, p.TlsVersions);
             Assert.False(p.ServerCipherPreference);
             Assert.True(p.FallbackScsv);
             AssertSameAsSslScan(p, s, compareOrder: false);
-            Assert.Equal(s.SuitesFor(ProtocolVersion.Tls13).OrderBy(x => x), Names(p, ProtocolVersion.Tls13).OrderBy(x => x));
-            Assert.Equal(s.GroupsFor(ProtocolVersion.Tls13).OrderBy(x => x), Groups(p, ProtocolVersion.Tls13).OrderBy(x => x));
+            Assert.Equal(s.SuitesFor(TlsVersion.Tls13).OrderBy(x => x), Names(p, TlsVersion.Tls13).OrderBy(x => x));
+            Assert.Equal(s.GroupsFor(TlsVersion.Tls13).OrderBy(x => x), Groups(p, TlsVersion.Tls13).OrderBy(x => x));
             Assert.All(p.CipherSuites.Where(c => c.Authentication == "anon"), c => Assert.Equal(CipherSuiteStrength.Insecure, c.Strength));
-            Assert.All(p.CipherSuites.Where(c => c.TlsVersion == ProtocolVersion.Tls10 && c.Encryption.EndsWith("_CBC")),
+            Assert.All(p.CipherSuites.Where(c => c.TlsVersion == TlsVersion.Tls10 && c.Encryption.EndsWith("_CBC")),
                 c => Assert.NotEqual(CipherSuiteStrength.Secure, c.Strength));
             Assert.Empty(p.Errors);
         }
@@ -173,12 +174,12 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(60));
             Dump(p, s);
 
-            Assert.Equal(new[] { "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-SHA" }, Names(p, ProtocolVersion.Tls12).OrderBy(x => x));
+            Assert.Equal(new[] { "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-SHA" }, Names(p, TlsVersion.Tls12).OrderBy(x => x));
             Assert.All(p.CipherSuites, c => Assert.Equal("ECDSA", c.Authentication));
             Assert.Contains("ecdsa_secp256r1_sha256", p.SignatureAlgorithms);
             Assert.All(p.SignatureAlgorithms, a => Assert.StartsWith("ecdsa_", a));
             // In TLS 1.2 supported_groups also names the certificate's curve: offered alone, only P-256 works.
-            Assert.Equal(new[] { "secp256r1" }, Groups(p, ProtocolVersion.Tls12));
+            Assert.Equal(new[] { "secp256r1" }, Groups(p, TlsVersion.Tls12));
             AssertSameAsSslScan(p, s, compareOrder: false);
             Assert.Empty(p.Errors);
         }
@@ -194,17 +195,17 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(60), "sni.test");
             Dump(p, s);
 
-            Assert.Equal(new[] { "DHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256" }, Names(p, ProtocolVersion.Tls12).OrderBy(x => x));
+            Assert.Equal(new[] { "DHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256" }, Names(p, TlsVersion.Tls12).OrderBy(x => x));
             Assert.All(p.CipherSuites, c => Assert.Equal("RSA", c.Authentication));
             Assert.All(p.SignatureAlgorithms, a => Assert.StartsWith("rsa_", a));
             Assert.Equal(2, p.CertificateChains.Count);
             var withSni = p.CertificateChains.Single(c => c.ServerNames.Contains("sni.test"));
             var without = p.CertificateChains.Single(c => c.WithoutSni);
-            Assert.Equal(leafB.RawData, withSni.Certificates[0]);
-            Assert.Equal(leafA.RawData, without.Certificates[0]);
+            Assert.Equal(leafB.GetRawData(), withSni.Certificates[0]);
+            Assert.Equal(leafA.GetRawData(), without.Certificates[0]);
             // sslscan's group test does not use --sni-name and this s_server refuses other names: it lists no groups.
             AssertSameAsSslScan(p, s, compareOrder: false, compareGroups: false);
-            Assert.Equal(new[] { "secp256r1", "secp384r1", "secp521r1", "x25519", "x448" }, Groups(p, ProtocolVersion.Tls12).OrderBy(x => x));
+            Assert.Equal(new[] { "secp256r1", "secp384r1", "secp521r1", "x25519", "x448" }, Groups(p, TlsVersion.Tls12).OrderBy(x => x));
             Assert.Empty(p.Errors);
         }
 
@@ -223,11 +224,11 @@ namespace TlsTools.Tests.Scanning
             var s = SslScanReport.Run(server.Port, TimeSpan.FromSeconds(90));
             Dump(p, s);
 
-            Assert.Equal(new[] { ProtocolVersion.Tls11, ProtocolVersion.Tls12 }, p.TlsVersions);
+            Assert.Equal(new[] { TlsVersion.Tls11, TlsVersion.Tls12 }, p.TlsVersions);
             Assert.True(p.ServerCipherPreference);
             var des3 = p.CipherSuites.Where(c => c.Encryption == "3DES_EDE_CBC").ToList();
-            Assert.Contains(des3, c => c.Name == "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA" && c.TlsVersion == ProtocolVersion.Tls12);
-            Assert.Contains(des3, c => c.Name == "TLS_RSA_WITH_3DES_EDE_CBC_SHA" && c.TlsVersion == ProtocolVersion.Tls11);
+            Assert.Contains(des3, c => c.Name == "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA" && c.TlsVersion == TlsVersion.Tls12);
+            Assert.Contains(des3, c => c.Name == "TLS_RSA_WITH_3DES_EDE_CBC_SHA" && c.TlsVersion == TlsVersion.Tls11);
             Assert.All(des3, c => Assert.Contains("SWEET32", c.StrengthReason));
             Assert.All(des3, c => Assert.NotEqual(CipherSuiteStrength.Secure, c.Strength));
             AssertSameAsSslScan(p, s, compareOrder: false);

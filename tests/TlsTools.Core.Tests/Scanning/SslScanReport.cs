@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -9,15 +10,15 @@ namespace TlsTools.Tests.Scanning
     /// <summary>What `sslscan --no-colour 127.0.0.1:PORT` printed: suites (OpenSSL names, in printed order) and groups per version.</summary>
     internal sealed class SslScanReport
     {
-        public Dictionary<ProtocolVersion, List<string>> Suites { get; } = new Dictionary<ProtocolVersion, List<string>>();
-        public Dictionary<ProtocolVersion, List<string>> Groups { get; } = new Dictionary<ProtocolVersion, List<string>>();
-        public HashSet<ProtocolVersion> EnabledVersions { get; } = new HashSet<ProtocolVersion>();
+        public Dictionary<TlsVersion, List<string>> Suites { get; } = new Dictionary<TlsVersion, List<string>>();
+        public Dictionary<TlsVersion, List<string>> Groups { get; } = new Dictionary<TlsVersion, List<string>>();
+        public HashSet<TlsVersion> EnabledVersions { get; } = new HashSet<TlsVersion>();
         public string Text { get; private set; } = "";
 
-        private static readonly Dictionary<string, ProtocolVersion> Versions = new Dictionary<string, ProtocolVersion>
+        private static readonly Dictionary<string, TlsVersion> Versions = new Dictionary<string, TlsVersion>
         {
-            ["SSLv3"] = ProtocolVersion.Ssl30, ["TLSv1.0"] = ProtocolVersion.Tls10, ["TLSv1.1"] = ProtocolVersion.Tls11,
-            ["TLSv1.2"] = ProtocolVersion.Tls12, ["TLSv1.3"] = ProtocolVersion.Tls13,
+            ["SSLv3"] = TlsVersion.Ssl30, ["TLSv1.0"] = TlsVersion.Tls10, ["TLSv1.1"] = TlsVersion.Tls11,
+            ["TLSv1.2"] = TlsVersion.Tls12, ["TLSv1.3"] = TlsVersion.Tls13,
         };
 
         public static SslScanReport Run(int port, TimeSpan timeout, string? sniName = null)
@@ -58,7 +59,7 @@ namespace TlsTools.Tests.Scanning
             return r;
         }
 
-        private static void Add(Dictionary<ProtocolVersion, List<string>> d, ProtocolVersion v, string s)
+        private static void Add(Dictionary<TlsVersion, List<string>> d, TlsVersion v, string s)
         {
             if (!d.TryGetValue(v, out var l)) d[v] = l = new List<string>();
             l.Add(s);
@@ -79,7 +80,7 @@ namespace TlsTools.Tests.Scanning
         /// <summary>Suites sslscan can test at all: those its OpenSSL knows (this OpenSSL 3.0 build has no 3DES, RC4, DES...).</summary>
         public static bool CanTest(string openSslName) => Known.Value.Contains(openSslName);
 
-        public List<string> SuitesFor(ProtocolVersion v) => Suites.TryGetValue(v, out var l) ? l : new List<string>();
-        public List<string> GroupsFor(ProtocolVersion v) => Groups.TryGetValue(v, out var l) ? l : new List<string>();
+        public List<string> SuitesFor(TlsVersion v) => Suites.TryGetValue(v, out var l) ? l : new List<string>();
+        public List<string> GroupsFor(TlsVersion v) => Groups.TryGetValue(v, out var l) ? l : new List<string>();
     }
 }

@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -53,7 +54,7 @@ namespace TlsTools.Tests.Scanning
         {
             var spec = new ClientHelloSpec
             {
-                Version = ProtocolVersion.Tls12, CipherSuites = new[] { 0xC02F, 0x009C }, ServerName = "example.test",
+                Version = TlsVersion.Tls12, CipherSuites = new[] { 0xC02F, 0x009C }, ServerName = "example.test",
                 NamedGroups = new[] { 29, 23 }, SignatureSchemes = new[] { 0x0804, 0x0401 }, Alpn = new[] { "h2" },
             };
             var exts = ParseClientHello(ClientHelloCodec.Build(spec), out int version, out var suites);
@@ -75,7 +76,7 @@ namespace TlsTools.Tests.Scanning
         [Fact]
         public void Ssl3ClientHelloHasNoExtensionsAndTheScsv()
         {
-            var spec = new ClientHelloSpec { Version = ProtocolVersion.Ssl30, CipherSuites = new[] { 0x002F }, RenegotiationScsv = true, ServerName = "x.test" };
+            var spec = new ClientHelloSpec { Version = TlsVersion.Ssl30, CipherSuites = new[] { 0x002F }, RenegotiationScsv = true, ServerName = "x.test" };
             var rec = ClientHelloCodec.Build(spec);
             Assert.Equal(0x03, rec[1]);
             Assert.Equal(0x00, rec[2]);
@@ -90,7 +91,7 @@ namespace TlsTools.Tests.Scanning
         {
             var spec = new ClientHelloSpec
             {
-                Version = ProtocolVersion.Tls13, CipherSuites = new[] { 0x1301 }, NamedGroups = new[] { 29, 23, 256 },
+                Version = TlsVersion.Tls13, CipherSuites = new[] { 0x1301 }, NamedGroups = new[] { 29, 23, 256 },
                 KeyShares = new[] { 29, 23, 256 }, SignatureSchemes = new[] { 0x0403 },
             };
             var exts = ParseClientHello(ClientHelloCodec.Build(spec), out int version, out _);
@@ -113,7 +114,7 @@ namespace TlsTools.Tests.Scanning
         [Fact]
         public void EmptyKeyShareListIsSent()
         {
-            var spec = new ClientHelloSpec { Version = ProtocolVersion.Tls13, CipherSuites = new[] { 0x1301 }, NamedGroups = new[] { 29 } };
+            var spec = new ClientHelloSpec { Version = TlsVersion.Tls13, CipherSuites = new[] { 0x1301 }, NamedGroups = new[] { 29 } };
             var exts = ParseClientHello(ClientHelloCodec.Build(spec), out _, out _);
             Assert.Equal(new byte[] { 0, 0 }, exts[51]);
         }
@@ -121,7 +122,7 @@ namespace TlsTools.Tests.Scanning
         [Fact]
         public void HugeClientHelloIsFragmentedIntoRecords()
         {
-            var spec = new ClientHelloSpec { Version = ProtocolVersion.Tls12, CipherSuites = Enumerable.Range(1, 9000).ToArray() };
+            var spec = new ClientHelloSpec { Version = TlsVersion.Tls12, CipherSuites = Enumerable.Range(1, 9000).ToArray() };
             var rec = ClientHelloCodec.Build(spec);
             Assert.True(rec.Length > 16384 + 10);
             ParseClientHello(rec, out _, out var suites);

@@ -1,3 +1,4 @@
+using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -9,7 +10,7 @@ namespace TlsTools.Scanning.Wire
     internal sealed class ClientHelloSpec
     {
         /// <summary>SSLv3..TLS 1.2: the client_version; TLS 1.3: legacy_version 1.2 plus supported_versions {1.3}.</summary>
-        public ProtocolVersion Version { get; set; } = ProtocolVersion.Tls12;
+        public TlsVersion Version { get; set; } = TlsVersion.Tls12;
 
         /// <summary>Cipher suite code points in preference order.</summary>
         public IList<int> CipherSuites { get; set; } = new List<int>();
@@ -65,7 +66,7 @@ namespace TlsTools.Scanning.Wire
         public static byte[] BuildHandshake(ClientHelloSpec spec)
         {
             if (spec == null) throw new ArgumentNullException(nameof(spec));
-            bool tls13 = spec.Version == ProtocolVersion.Tls13;
+            bool tls13 = spec.Version == TlsVersion.Tls13;
             var body = new MemoryStream();
             U16(body, tls13 ? 0x0303 : spec.Version.ToWire());
             Raw(body, RandomBytes(32));
@@ -82,7 +83,7 @@ namespace TlsTools.Scanning.Wire
             body.WriteByte(1);
             body.WriteByte(0); // null compression
 
-            if (spec.Version != ProtocolVersion.Ssl30 || spec.ExtensionsInSsl3)
+            if (spec.Version != TlsVersion.Ssl30 || spec.ExtensionsInSsl3)
             {
                 var ext = new MemoryStream();
                 WriteExtensions(ext, spec, tls13);
@@ -102,7 +103,7 @@ namespace TlsTools.Scanning.Wire
         public static byte[] Build(ClientHelloSpec spec)
         {
             var hs = BuildHandshake(spec);
-            int recordVersion = spec.Version == ProtocolVersion.Ssl30 ? 0x0300 : 0x0301;
+            int recordVersion = spec.Version == TlsVersion.Ssl30 ? 0x0300 : 0x0301;
             var rec = new MemoryStream();
             for (int off = 0; off < hs.Length; off += 16384)
             {
@@ -128,7 +129,7 @@ namespace TlsTools.Scanning.Wire
                 Extension(ext, ExtSupportedGroups, w => { U16(w, groups.Count * 2); foreach (var g in groups) U16(w, g); });
                 Extension(ext, ExtEcPointFormats, w => { w.WriteByte(1); w.WriteByte(0); });
             }
-            if (spec.SignatureSchemes != null && (tls13 || spec.Version == ProtocolVersion.Tls12))
+            if (spec.SignatureSchemes != null && (tls13 || spec.Version == TlsVersion.Tls12))
             {
                 var schemes = spec.SignatureSchemes;
                 Extension(ext, ExtSignatureAlgorithms, w => { U16(w, schemes.Count * 2); foreach (var s in schemes) U16(w, s); });
