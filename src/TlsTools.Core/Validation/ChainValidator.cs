@@ -389,7 +389,11 @@ namespace TlsTools.Validation
                 if (c.Issuer.IsEmpty)
                     f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has an empty issuer name"));
             }
-            if (c.Serial.SignValue <= 0)
+            if (isAnchor)
+            {
+                // Trust anchors are trusted by configuration: their serial number and authorityKeyIdentifier are not judged.
+            }
+            else if (c.Serial.SignValue <= 0)
                 f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has a serial number that is not positive (" + c.Serial + ")"));
             else if (c.SerialOctets > 20)
                 f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has a serial number longer than 20 octets"));
@@ -420,7 +424,7 @@ namespace TlsTools.Validation
                 bool selfSigned = c.SelfIssued && c.SignedBy(c, ref _signatureChecks);
                 if (actsAsCa && !c.SkiPresent)
                     f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)"));
-                if (!selfSigned && (!c.AkiPresent || c.AkiKeyId == null))
+                if (!isAnchor && !selfSigned && (!c.AkiPresent || c.AkiKeyId == null))
                     f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"));
                 if (c.AkiPresent && c.AkiKeyId == null && selfSigned)
                     f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has an authorityKeyIdentifier without keyIdentifier"));
@@ -537,24 +541,52 @@ namespace TlsTools.Validation
             }
             if (_web && c.San != null)
             {
-                // CA/B Forum 7.1.4.3: a common name must repeat one of the subjectAltName entries exactly.
                 foreach (var cn in c.Subject.CommonNames)
                 {
-                    if (!LooksLikeName(cn)) continue;
-                    bool inSan = san.Any(n => (n.Kind == NameKind.Dns && string.Equals(n.Text, cn, StringComparison.Ordinal)) ||
-                                              (n.Kind == NameKind.Ip && (n.Octets.Length == 4 || n.Octets.Length == 16) && string.Equals(IpText.Format(n.Octets), cn, StringComparison.Ordinal)));
-                    if (!inSan)
-                        f.Add(new ValidationFailure(cert, ValidationCheck.HostnameMismatch,
-                            who + " has the common name '" + cn + "', which is not exactly one of its subjectAltName entries"));
+                    string? problem = CommonNameProblem(cn, san);
+                    if (problem != null)
+                        f.Add(new ValidationFailure(cert, ValidationCheck.HostnameMismatch, who + " has the common name '" + cn + "', which " + problem));
                 }
             }
         }
 
-        private static bool LooksLikeName(string cn)
+        /// <summary>
+        /// CA/B Forum 7.1.4.3 asks that a common name repeat a subjectAltName entry character for character. TlsTools never
+        /// matches host names against the common name, and does not require the common name to be in the subjectAltName
+        /// (many valid certificates, including x509-limbo's and BetterTLS', carry another one); it refuses only a common
+        /// name that is plainly an inconsistent spelling of a name: an IP address not in its canonical form (dotted decimal,
+        /// RFC 5952), a DNS name that differs from an entry only in letter case, and a
+        /// host name in Unicode instead of A-labels.
+        /// </summary>
+        private static string? CommonNameProblem(string cn, List<GeneralNameValue> san)
         {
-            if (cn.Length == 0) return false;
-            foreach (char ch in cn) if (char.IsWhiteSpace(ch)) return false;
-            return cn.IndexOf('.') >= 0 || cn.IndexOf(':') >= 0;
+            if (cn.Length == 0) return null;
+            foreach (char ch in cn) if (char.IsWhiteSpace(ch)) return null;
+            bool ascii = true;
+            foreach (char ch in cn) if (ch > 0x7E) ascii = false;
+            if (!ascii)
+                return cn.IndexOf('.') >= 0 ? "is a Unicode host name; certificates must spell host names as A-labels (xn--)" : null;
+            if (IsIpLike(cn))
+            {
+                bool canonical = IPAddress.TryParse(cn, out var parsed) && string.Equals(parsed.ToString(), cn, StringComparison.Ordinal);
+                return canonical ? null : "looks like an IP address but is not written in canonical form (dotted decimal without leading zeros, RFC 5952 for IPv6)";
+            }
+            foreach (var n in san)
+            {
+                if (n.Kind == NameKind.Dns && !string.Equals(n.Text, cn, StringComparison.Ordinal) && string.Equals(n.Text, cn, StringComparison.OrdinalIgnoreCase))
+                    return "differs from the subjectAltName entry '" + n.Text + "' in letter case";
+            }
+            return null;
+        }
+
+        private static bool IsIpLike(string cn)
+        {
+            if (cn.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && cn.Length > 2)
+                return cn.Substring(2).All(Uri.IsHexDigit);
+            if (cn.IndexOf(':') >= 0)
+                return cn.All(ch => Uri.IsHexDigit(ch) || ch == ':' || ch == '.');
+            int dots = cn.Count(ch => ch == '.');
+            return dots == 3 && cn.All(ch => (ch >= '0' && ch <= '9') || ch == '.');
         }
 
         private static bool EmailEquals(string presented, string reference)
