@@ -165,7 +165,7 @@ namespace TlsTools.Validation
                         break;
                     case "1.2.840.10045.2.1":
                         KeyKind = PublicKeyKind.Ec;
-                        var p = spki.Algorithm.Parameters;
+                        var p = spki.Algorithm.Parameters?.ToAsn1Object();
                         if (p is DerObjectIdentifier curve)
                         {
                             CurveOid = curve.Id;
