@@ -60,6 +60,9 @@ namespace TlsTools.Validation
             SignatureAlgorithmsMatch = Bc.CertificateStructure.SignatureAlgorithm.Equals(tbs.Signature);
             ReadKey(Bc.CertificateStructure.SubjectPublicKeyInfo);
             ReadExtensions(tbs.Extensions);
+#if NET8_0_OR_GREATER
+            PlatformKey = new System.Lazy<System.Security.Cryptography.AsymmetricAlgorithm?>(() => PlatformSignature.Import(this));
+#endif
         }
 
         public Certificate Certificate { get; }
@@ -120,6 +123,11 @@ namespace TlsTools.Validation
         public bool AiaPresent { get; private set; }
         public bool AiaCritical { get; private set; }
 
+#if NET8_0_OR_GREATER
+        /// <summary>This certificate's public key imported into .NET (RSA or ECDsa), or null; made once.</summary>
+        internal System.Lazy<System.Security.Cryptography.AsymmetricAlgorithm?> PlatformKey { get; }
+#endif
+
         public bool HasKeyUsage(int bit) => KeyUsage != null && KeyUsage.Length > bit && KeyUsage[bit];
 
         /// <summary>Verifies this certificate's signature with the issuer's key, remembering the answer per key.</summary>
@@ -134,6 +142,10 @@ namespace TlsTools.Validation
 
         private bool VerifySignature(CertInfo issuer)
         {
+#if NET8_0_OR_GREATER
+            bool? fast = PlatformSignature.TryVerify(this, issuer);
+            if (fast.HasValue) return fast.Value;
+#endif
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
             try { key = issuer.Bc.GetPublicKey(); }
             catch (Exception) { return false; }
