@@ -247,8 +247,15 @@ namespace TlsTools.Formats
         {
             return certs.Select(c =>
             {
-                var pub = c.GetPublicKey();
-                var key = keys.FirstOrDefault(k => KeyInfo.SamePublicKey(k.Public, pub));
+                PrivateKey? key = null;
+                if (keys.Count > 0)
+                {
+                    // A certificate whose public key cannot be parsed is still a certificate (validation reports the key); it gets no private key.
+                    Org.BouncyCastle.Crypto.AsymmetricKeyParameter? pub = null;
+                    try { pub = c.GetPublicKey(); }
+                    catch (Exception) { }
+                    if (pub != null) key = keys.FirstOrDefault(k => KeyInfo.SamePublicKey(k.Public, pub));
+                }
                 return new Certificate(c, key);
             }).ToList();
         }
