@@ -60,9 +60,6 @@ namespace TlsTools.Validation
             SignatureAlgorithmsMatch = Bc.CertificateStructure.SignatureAlgorithm.Equals(tbs.Signature);
             ReadKey(Bc.CertificateStructure.SubjectPublicKeyInfo);
             ReadExtensions(tbs.Extensions);
-#if NET8_0_OR_GREATER
-            PlatformKey = new System.Lazy<System.Security.Cryptography.AsymmetricAlgorithm?>(() => PlatformSignature.Import(this));
-#endif
         }
 
         public Certificate Certificate { get; }
@@ -123,10 +120,6 @@ namespace TlsTools.Validation
         public bool AiaPresent { get; private set; }
         public bool AiaCritical { get; private set; }
 
-#if NET8_0_OR_GREATER
-        /// <summary>This certificate's public key imported into .NET (RSA or ECDsa), or null; made once.</summary>
-        internal System.Lazy<System.Security.Cryptography.AsymmetricAlgorithm?> PlatformKey { get; }
-#endif
 
         public bool HasKeyUsage(int bit) => KeyUsage != null && KeyUsage.Length > bit && KeyUsage[bit];
 
@@ -142,10 +135,6 @@ namespace TlsTools.Validation
 
         private bool VerifySignature(CertInfo issuer)
         {
-#if NET8_0_OR_GREATER
-            bool? fast = PlatformSignature.TryVerify(this, issuer);
-            if (fast.HasValue) return fast.Value;
-#endif
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
             try { key = issuer.Bc.GetPublicKey(); }
             catch (Exception) { return false; }
