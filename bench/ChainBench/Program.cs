@@ -76,8 +76,8 @@ try
         t0.Restart();
         foreach (var l in leaves) TlsTools.Validation.ChainValidator.Validate(new ChainValidationRequest(l) { Intermediates = intermediates, TrustedRoots = trusted, DnsName = "x.example.com" });
         Console.WriteLine($"(validate same leaves again, all cached: {t0.Elapsed.TotalMilliseconds:F0} ms)");
-        var bc = leaves.Select(l => new Org.BouncyCastle.X509.X509Certificate(l.RawData)).ToList();
-        var key = new Org.BouncyCastle.X509.X509Certificate(inter.RawData).GetPublicKey();
+        var bc = leaves.Select(l => new Org.BouncyCastle.X509.X509Certificate(l.GetRawData())).ToList();
+        var key = new Org.BouncyCastle.X509.X509Certificate(inter.GetRawData()).GetPublicKey();
         t0.Restart();
         foreach (var b in bc) b.IsSignatureValid(key);
         Console.WriteLine($"(BouncyCastle signature checks alone: {t0.Elapsed.TotalMilliseconds:F0} ms)");

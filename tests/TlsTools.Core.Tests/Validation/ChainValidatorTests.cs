@@ -259,7 +259,7 @@ namespace TlsTools.Tests.Validation
         [Fact]
         public void TamperedSignature()
         {
-            var der = _pki.Leaf.RawData;
+            var der = _pki.Leaf.GetRawData();
             // Change one character of the DNS name inside the signed part.
             int at = IndexOf(der, System.Text.Encoding.ASCII.GetBytes("www.example.com"));
             der[at] = (byte)'v';
