@@ -47,7 +47,7 @@ function Get-PesterModulePath {
 function Invoke-CoreTests {
     Write-Host '== xunit (TlsTools.Core.Tests)'
     $trx = Join-Path $out 'core.trx'
-    Remove-Item $trx -ErrorAction Ignore
+    Remove-Item $trx, (Join-Path $out 'limbo-results.txt'), (Join-Path $out 'fuzz-summary.txt') -ErrorAction Ignore
     $args = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
     if ($Filter) { $args += @('--filter', $Filter) }
@@ -55,6 +55,11 @@ function Invoke-CoreTests {
         # Keep the log readable: per-test lines for failures, plus everything the tests print.
         if ($_ -notmatch '^\s+Passed ') { $_ }
     } | Out-Host
+    # Scores of the third-party suites and the fuzz run, as the tests wrote them.
+    foreach ($summary in 'limbo-results.txt', 'fuzz-summary.txt') {
+        $file = Join-Path $out $summary
+        if (Test-Path $file) { Get-Content $file -TotalCount 2 | ForEach-Object { Write-Host "   $_" } }
+    }
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
     $c = $x.TestRun.ResultSummary.Counters
