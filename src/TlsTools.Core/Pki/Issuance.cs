@@ -39,6 +39,8 @@ namespace TlsTools.Pki
         public IList<string> CrlDistributionPoints { get; set; } = new List<string>();
         public IList<string> OcspUrls { get; set; } = new List<string>();
         public IList<string> CaIssuersUrls { get; set; } = new List<string>();
+        /// <summary>Overrides the signature algorithm (BouncyCastle name, e.g. SHA1WITHRSA): for deliberately weak test material only.</summary>
+        internal string? SignatureAlgorithm { get; set; }
     }
 
     /// <summary>
@@ -130,7 +132,7 @@ namespace TlsTools.Pki
             else if (subject.GetOidList().Count == 0)
                 throw new TlsToolsException("NameRequired", ErrorKind.InvalidArgument, "A certificate needs a subject or at least one DNS name, IP address or email address.");
             AddDistribution(gen, options);
-            var bc = gen.Generate(KeyFactory.SignatureFactory(signer));
+            var bc = gen.Generate(KeyFactory.SignatureFactory(signer, options.SignatureAlgorithm));
             return new Certificate(bc, key != null && KeyInfo.SamePublicKey(key.Public, publicKey) ? key : null);
         }
 

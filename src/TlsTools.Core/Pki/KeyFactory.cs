@@ -53,9 +53,16 @@ namespace TlsTools.Pki
         }
 
         /// <summary>The signature algorithm TlsTools uses with a key: SHA-256/384/512 matched to the curve, SHA-256 for RSA, pure EdDSA.</summary>
-        internal static ISignatureFactory SignatureFactory(PrivateKey key)
+        internal static ISignatureFactory SignatureFactory(PrivateKey key, string? algorithm = null)
         {
-            return new Asn1SignatureFactory(SignatureAlgorithmFor(key), key.Private, Random);
+            return new Asn1SignatureFactory(algorithm ?? SignatureAlgorithmFor(key), key.Private, Random);
+        }
+
+        /// <summary>An RSA key of any size, for deliberately weak test material (scenario servers); not offered to users.</summary>
+        internal static PrivateKey GenerateRsa(int bits)
+        {
+            var pair = Rsa(bits).GenerateKeyPair();
+            return new PrivateKey(pair.Private, pair.Public);
         }
 
         internal static string SignatureAlgorithmFor(PrivateKey key)
