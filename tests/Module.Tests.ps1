@@ -34,3 +34,34 @@ Describe 'TlsTools module' {
         }
     }
 }
+
+Describe 'TlsTools module, ready to publish' {
+    It 'has tags, a licence, a project URI and release notes' {
+        $m = Import-PowerShellDataFile (Join-Path $RepoRoot 'TlsTools.psd1')
+        $m.PrivateData.PSData.Tags | Should -Contain 'TLS'
+        $m.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
+        $m.PrivateData.PSData.ProjectUri | Should -Not -BeNullOrEmpty
+        $m.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes its assembly version from the manifest (one place)' {
+        $m = Import-PowerShellDataFile (Join-Path $RepoRoot 'TlsTools.psd1')
+        $dll = Join-Path $RepoRoot 'module/bin/TlsTools.PowerShell.dll'
+        [Reflection.AssemblyName]::GetAssemblyName($dll).Version.ToString(3) | Should -Be $m.ModuleVersion
+    }
+
+    It 'has an about_TlsTools topic' {
+        (Get-Help about_TlsTools | Out-String) | Should -Match 'HOW A SERVER GETS ITS CERTIFICATE'
+    }
+
+    It 'round-trips certificates through Export-Clixml with their key properties' {
+        $c = New-TestChain
+        $path = Join-Path $TestDrive 'c.xml'
+        $c.Leaf | Export-Clixml -Path $path
+        $back = Import-Clixml -Path $path
+        foreach ($p in 'Subject', 'Issuer', 'SerialNumber', 'Thumbprint', 'NotAfter', 'KeyAlgorithm', 'IsCertificateAuthority') {
+            $back.$p | Should -Be $c.Leaf.$p
+        }
+        $back.DnsNames | Should -Be $c.Leaf.DnsNames
+    }
+}
