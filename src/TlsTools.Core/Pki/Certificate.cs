@@ -20,6 +20,8 @@ namespace TlsTools.Pki
     {
         private readonly byte[] _der;
         private readonly Lazy<SanSet> _sans;
+        private readonly Lazy<string> _thumbprint;
+        private readonly Lazy<string> _thumbprintSha256;
 
         internal Certificate(BcCertificate certificate, PrivateKey? privateKey = null)
         {
@@ -30,8 +32,8 @@ namespace TlsTools.Pki
                     "The private key does not belong to certificate '" + certificate.SubjectDN + "'.");
             PrivateKey = privateKey;
             _sans = new Lazy<SanSet>(() => SanSet.Read(Bc));
-            Thumbprint = Digest(new Sha1Digest(), _der);
-            ThumbprintSha256 = Digest(new Sha256Digest(), _der);
+            _thumbprint = new Lazy<string>(() => Digest(new Sha1Digest(), _der));
+            _thumbprintSha256 = new Lazy<string>(() => Digest(new Sha256Digest(), _der));
         }
 
         /// <summary>Converts a .NET certificate (without its private key).</summary>
@@ -55,9 +57,9 @@ namespace TlsTools.Pki
         public int DaysUntilExpiry => (int)Math.Floor((NotAfter - DateTime.UtcNow).TotalDays);
 
         /// <summary>SHA-1 of the DER encoding, uppercase hex, as .NET and Windows show it.</summary>
-        public string Thumbprint { get; }
+        public string Thumbprint => _thumbprint.Value;
 
-        public string ThumbprintSha256 { get; }
+        public string ThumbprintSha256 => _thumbprintSha256.Value;
 
         public string KeyAlgorithm => KeyInfo.Describe(Bc.GetPublicKey());
         public int KeySize => KeyInfo.KeySize(Bc.GetPublicKey());
