@@ -1,0 +1,264 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using TlsTools.Formats;
+using TlsTools.Pki;
+using TlsTools.Tls;
+using TlsTools.Validation;
+
+namespace TlsTools.Scanning
+{
+    /// <summary>One reason a served chain did not validate, flattened for display and JSON.</summary>
+    public sealed class ChainProblem
+    {
+        /// <summary>A stable name from <see cref="ValidationCheck"/>, e.g. UntrustedRoot, HostnameMismatch, Expired.</summary>
+        public string Check { get; set; } = "";
+
+        /// <summary>Subject of the certificate the problem is about; null when it is about the chain as a whole.</summary>
+        public string? Subject { get; set; }
+
+        public string Message { get; set; } = "";
+
+        public override string ToString() => Check + ": " + Message;
+    }
+
+    /// <summary>
+    /// One distinct certificate chain a server sent (TLS ≤ 1.2 Certificate message), as certificate objects, with the verdict
+    /// of <see cref="ChainValidator"/> against the operating system's trust store for the name it was served for.
+    /// </summary>
+    public sealed class ServedCertificateChain
+    {
+        /// <summary>SNI values that produced this chain (empty when only the no-SNI probe did).</summary>
+        public List<string> ServerNames { get; set; } = new List<string>();
+
+        /// <summary>The chain was also (or only) served to a ClientHello without SNI.</summary>
+        public bool WithoutSni { get; set; }
+
+        public TlsVersion TlsVersion { get; set; }
+
+        /// <summary>The certificates as sent, leaf first (unparsable ones are left out and reported in <see cref="ValidationFailures"/>).</summary>
+        public List<Certificate> Certificates { get; set; } = new List<Certificate>();
+
+        /// <summary>The leaf's subject (null when the leaf could not be read).</summary>
+        public string? Subject { get; set; }
+
+        /// <summary>The leaf's issuer.</summary>
+        public string? Issuer { get; set; }
+
+        /// <summary>The leaf's notAfter (UTC).</summary>
+        public DateTime? NotAfter { get; set; }
+
+        /// <summary>Whole days until the leaf expires (negative once expired).</summary>
+        public int? DaysUntilExpiry { get; set; }
+
+        /// <summary>The DNS name or IP address the chain was validated for: the SNI it was served for, else the scanned host.</summary>
+        public string ValidatedFor { get; set; } = "";
+
+        public bool IsValid { get; set; }
+
+        /// <summary>"Valid" or "Invalid: " and the failed checks, e.g. "Invalid: UntrustedRoot, HostnameMismatch".</summary>
+        public string Verdict { get; set; } = "";
+
+        /// <summary>Subject of the trust anchor the valid path ends in; null when the chain is not valid.</summary>
+        public string? TrustAnchor { get; set; }
+
+        /// <summary>Empty when <see cref="IsValid"/>.</summary>
+        public List<ChainProblem> ValidationFailures { get; set; } = new List<ChainProblem>();
+
+        public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
+    }
+
+    /// <summary>
+    /// The cmdlet-facing result of a scan: <see cref="ServerProfile"/> with the certificate chains turned into
+    /// <see cref="Certificate"/> objects carrying their validation verdicts, and session-id resumption tested with one full
+    /// TLS 1.2 handshake and a resumed one. One record per target; property names never change and lists are never null.
+    /// </summary>
+    public sealed class ServerProfileReport
+    {
+        public string HostName { get; set; } = "";
+        public int Port { get; set; }
+        public string IPAddress { get; set; } = "";
+        public string? ServerName { get; set; }
+
+        /// <summary>Oldest first.</summary>
+        public List<TlsVersion> TlsVersions { get; set; } = new List<TlsVersion>();
+
+        /// <summary>Newest version first, then in the server's order when it enforces one (see <see cref="ServerProfile"/>).</summary>
+        public List<CipherSuiteEntry> CipherSuites { get; set; } = new List<CipherSuiteEntry>();
+
+        public bool? ServerCipherPreference { get; set; }
+        public List<CipherPreferenceEntry> CipherPreference { get; set; } = new List<CipherPreferenceEntry>();
+        public List<NamedGroupEntry> NamedGroups { get; set; } = new List<NamedGroupEntry>();
+        public string? PreferredNamedGroup { get; set; }
+        public List<string> SignatureAlgorithms { get; set; } = new List<string>();
+
+        /// <summary>Every distinct chain served, with and without SNI.</summary>
+        public List<ServedCertificateChain> CertificateChains { get; set; } = new List<ServedCertificateChain>();
+
+        /// <summary>A TLS 1.2 session id was resumed by a second handshake; null when not tested (no TLS 1.2, or the full
+        /// handshake failed: the reason is in <see cref="Warnings"/>).</summary>
+        public bool? SessionIdResumption { get; set; }
+        public bool? SessionTickets { get; set; }
+        public bool? SecureRenegotiation { get; set; }
+        public bool? ExtendedMasterSecret { get; set; }
+        public bool? OcspStapling { get; set; }
+        public bool? FallbackScsv { get; set; }
+        public List<string> AlpnProtocols { get; set; } = new List<string>();
+
+        public List<string> Errors { get; set; } = new List<string>();
+        public List<string> Warnings { get; set; } = new List<string>();
+        public int ProbeCount { get; set; }
+        public long ScanMilliseconds { get; set; }
+
+        public override string ToString() => HostName + ":" + Port + " " + string.Join(",", TlsVersions) + " (" + CipherSuites.Count + " suites)";
+
+        /// <summary>
+        /// Builds the report for a finished scan: parses and validates every served chain (OS trust store) and, when
+        /// <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full handshake and one
+        /// resumed handshake with <see cref="TlsClientRunner"/>.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public static async Task<ServerProfileReport> CreateAsync(ServerProfile profile, ScanOptions options, bool testSessionResumption,
+            CancellationToken cancellationToken = default)
+        {
+            if (profile == null) throw new ArgumentNullException(nameof(profile));
+            if (options == null) throw new ArgumentNullException(nameof(options));
+            var r = new ServerProfileReport
+            {
+                HostName = profile.HostName, Port = profile.Port, IPAddress = profile.IPAddress, ServerName = profile.ServerName,
+                TlsVersions = profile.TlsVersions.ToList(), CipherSuites = profile.CipherSuites.ToList(),
+                ServerCipherPreference = profile.ServerCipherPreference, CipherPreference = profile.CipherPreference.ToList(),
+                NamedGroups = profile.NamedGroups.ToList(), PreferredNamedGroup = profile.PreferredNamedGroup,
+                SignatureAlgorithms = profile.SignatureAlgorithms.ToList(),
+                SessionIdResumption = profile.SessionIdResumption, SessionTickets = profile.SessionTickets,
+                SecureRenegotiation = profile.SecureRenegotiation, ExtendedMasterSecret = profile.ExtendedMasterSecret,
+                OcspStapling = profile.OcspStapling, FallbackScsv = profile.FallbackScsv, AlpnProtocols = profile.AlpnProtocols.ToList(),
+                Errors = profile.Errors.ToList(), Warnings = profile.Warnings.ToList(),
+                ProbeCount = profile.ProbeCount, ScanMilliseconds = profile.ScanMilliseconds,
+            };
+            foreach (var chain in profile.CertificateChains)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                r.CertificateChains.Add(Validate(chain, profile, cancellationToken));
+            }
+            if (testSessionResumption && r.SessionIdResumption == null)
+            {
+                if (r.TlsVersions.Contains(TlsVersion.Tls12))
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    r.SessionIdResumption = await TestResumptionAsync(profile, options, r.Warnings, cancellationToken).ConfigureAwait(false);
+                    r.ProbeCount += 2;
+                    r.ScanMilliseconds += clock.ElapsedMilliseconds;
+                }
+                else if (r.TlsVersions.Count > 0)
+                {
+                    r.Warnings.Add("Session-id resumption is tested with TLS 1.2 only; the server does not accept TLS 1.2: not determined.");
+                }
+            }
+            return r;
+        }
+
+        private static ServedCertificateChain Validate(CertificateChainEntry entry, ServerProfile profile, CancellationToken ct)
+        {
+            var served = new ServedCertificateChain
+            {
+                ServerNames = entry.ServerNames.ToList(), WithoutSni = entry.WithoutSni, TlsVersion = entry.TlsVersion,
+            };
+            var unreadable = new List<ChainProblem>();
+            bool leafReadable = false;
+            for (int i = 0; i < entry.Certificates.Count; i++)
+            {
+                try
+                {
+                    served.Certificates.Add(PkiReader.ReadCertificates(entry.Certificates[i]).First());
+                    if (i == 0) leafReadable = true;
+                }
+                catch (TlsToolsException e)
+                {
+                    unreadable.Add(new ChainProblem
+                    {
+                        Check = ValidationCheck.MalformedCertificate,
+                        Message = "certificate " + (i + 1) + " of " + entry.Certificates.Count + " as sent cannot be read: " + e.Message,
+                    });
+                }
+            }
+
+            string name = entry.ServerNames.FirstOrDefault() ?? profile.HostName;
+            served.ValidatedFor = name;
+            if (!leafReadable)
+            {
+                served.IsValid = false;
+                served.ValidationFailures.AddRange(unreadable);
+                served.Verdict = VerdictOf(served);
+                return served;
+            }
+            var leaf = served.Certificates[0];
+            served.Subject = leaf.Subject;
+            served.Issuer = leaf.Issuer;
+            served.NotAfter = leaf.NotAfter;
+            served.DaysUntilExpiry = leaf.DaysUntilExpiry;
+
+            var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth };
+            foreach (var c in served.Certificates.Skip(1)) request.Intermediates.Add(c);
+            if (System.Net.IPAddress.TryParse(name.Trim('[', ']'), out var ip)) request.IpAddress = ip.ToString();
+            else request.DnsName = name.TrimEnd('.');
+            var result = ChainValidator.Validate(request, ct);
+            served.IsValid = result.IsValid && unreadable.Count == 0;
+            served.ValidationFailures.AddRange(result.Failures.Select(f => new ChainProblem
+            {
+                Check = f.Check, Subject = f.Certificate?.Subject, Message = f.Message,
+            }));
+            served.ValidationFailures.AddRange(unreadable);
+            if (served.IsValid && result.Chain.Length > 0) served.TrustAnchor = result.Chain[result.Chain.Length - 1].Subject;
+            served.Verdict = VerdictOf(served);
+            return served;
+        }
+
+        private static string VerdictOf(ServedCertificateChain c) =>
+            c.IsValid ? "Valid" : "Invalid: " + string.Join(", ", c.ValidationFailures.Select(f => f.Check).Distinct());
+
+        /// <summary>One full TLS 1.2 handshake, then one offering its session id: true when the server resumed it.</summary>
+        private static async Task<bool?> TestResumptionAsync(ServerProfile profile, ScanOptions options, List<string> warnings, CancellationToken ct)
+        {
+            var runner = new TlsClientRunner();
+            HandshakeOptions Options(HandshakeResult? resume) => new HandshakeOptions
+            {
+                HostName = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName,
+                Port = profile.Port,
+                ServerName = profile.ServerName ?? "",
+                TlsVersions = new[] { TlsVersion.Tls12 },
+                Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
+                ConnectTimeout = options.Timeout,
+                CaptureTranscript = false,
+                SessionTicketWait = TimeSpan.Zero,
+                ResumeSession = resume,
+            };
+            var full = await runner.HandshakeAsync(Options(null), ct).ConfigureAwait(false);
+            if (!full.Success)
+            {
+                warnings.Add("Session-id resumption not determined: the full TLS 1.2 handshake failed (" + full.Error + ").");
+                return null;
+            }
+            if (full.SessionId == null) return false; // no session id: nothing to resume
+            HandshakeResult again;
+            try
+            {
+                again = await runner.HandshakeAsync(Options(full), ct).ConfigureAwait(false);
+            }
+            catch (TlsToolsException e) when (e.Kind == ErrorKind.InvalidArgument)
+            {
+                return false; // the session is not resumable
+            }
+            if (!again.Success)
+            {
+                warnings.Add("Session-id resumption not determined: the resuming TLS 1.2 handshake failed (" + again.Error + ").");
+                return null;
+            }
+            return again.Resumed;
+        }
+    }
+}

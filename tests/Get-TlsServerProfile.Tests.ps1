@@ -1,0 +1,311 @@
+BeforeDiscovery {
+    $script:SslScanAvailable = [bool](Get-Command sslscan -ErrorAction Ignore)
+    $script:GnuTlsAvailable = [bool](Get-Command gnutls-serv -ErrorAction Ignore)
+}
+
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/Scanning.common.ps1
+
+    $script:Dir = Join-Path ([IO.Path]::GetTempPath()) ('tlstools-scan-ps-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    New-Item -ItemType Directory -Path $Dir | Out-Null
+    $script:Peers = [Collections.Generic.List[object]]::new()
+
+    function Start-OpenSslServer {
+        param([string[]] $Arguments)
+        $peer = Start-ScanPeer -Tool openssl -Arguments (@('s_server', '-accept', '127.0.0.1:{port}', '-quiet') + $Arguments) -WorkingDirectory $Dir
+        $Peers.Add($peer)
+        $peer
+    }
+
+    function Get-SuiteNames($Report, [string] $Version) {
+        @($Report.CipherSuites | Where-Object { "$($_.TlsVersion)" -eq $Version } | ForEach-Object { Get-SslScanSuiteName $_ })
+    }
+
+    function Get-GroupNames($Report, [string] $Version) {
+        @($Report.NamedGroups | Where-Object { "$($_.TlsVersion)" -eq $Version } | ForEach-Object Name)
+    }
+
+    function Assert-SameAsSslScan {
+        <# TLS <= 1.2: the same versions and suites per version (and the same TLS 1.2 groups) as sslscan. #>
+        param($Report, $SslScan, [switch] $CompareOrder, [switch] $SkipGroups)
+        foreach ($v in 'Tls10', 'Tls11', 'Tls12') {
+            ($Report.TlsVersions -contains $v) | Should -Be ($SslScan.EnabledVersions -contains $v) -Because "$v enabled per sslscan"
+            $ours = Get-SuiteNames $Report $v
+            $theirs = @($SslScan.Suites[$v])
+            if ($CompareOrder) { $ours | Should -Be $theirs -Because "$v suites in sslscan's order" }
+            else { @($ours | Sort-Object) | Should -Be @($theirs | Sort-Object) -Because "$v suites per sslscan" }
+        }
+        if (-not $SkipGroups) {
+            @(Get-GroupNames $Report 'Tls12' | Sort-Object) | Should -Be @($SslScan.Groups['Tls12'] | Sort-Object) -Because 'TLS 1.2 groups per sslscan'
+        }
+    }
+
+    function Get-JsonShape {
+        <# Every property path of a JSON document (array entries merged), e.g. CertificateChains[].Verdict. #>
+        param($Node, [string] $Prefix = '')
+        if ($Node -is [System.Collections.IDictionary]) {
+            foreach ($k in $Node.Keys) { $Prefix + $k; Get-JsonShape $Node[$k] ($Prefix + $k + '.') }
+        } elseif ($Node -is [System.Collections.IList]) {
+            foreach ($e in $Node) { Get-JsonShape $e ($Prefix.TrimEnd('.') + '[].') }
+        }
+    }
+
+    $script:SslScanAvailable = [bool](Get-Command sslscan -ErrorAction Ignore)
+}
+
+AfterAll {
+    foreach ($p in $Peers) { Stop-ScanPeer $p }
+    Remove-Item -LiteralPath $Dir -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'Get-TlsServerProfile against real peers' {
+    BeforeAll {
+        # TLS 1.2 only, a narrow suite list in the server's order.
+        New-ScanPeerFiles -Directory $Dir -Name a | Out-Null
+        $script:Order12 = 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-RSA-AES128-GCM-SHA256', 'AES128-SHA'
+        $script:Tls12Server = Start-OpenSslServer '-cert', 'a.crt', '-key', 'a.key', '-cert_chain', 'a-ca.crt', '-tls1_2',
+            '-cipher', ($Order12 -join ':'), '-serverpref', '-groups', 'P-384:X25519', '-alpn', 'h2,http/1.1'
+        $script:Tls12 = Get-TlsServerProfile -HostName 127.0.0.1 -Port $Tls12Server.Port -TimeoutSeconds 10
+    }
+
+    It 'finds the TLS 1.2 server''s version, suites in its order, preference and groups' {
+        $Tls12 | Should -HaveCount 1
+        $Tls12 | Should -BeOfType ([TlsTools.Scanning.ServerProfileReport])
+        @($Tls12.TlsVersions) | Should -Be @([TlsTools.Tls.TlsVersion]::Tls12)
+        @($Tls12.CipherSuites.OpenSslName) | Should -Be $Order12
+        $Tls12.ServerCipherPreference | Should -BeTrue
+        @($Tls12.NamedGroups.Name) | Should -Be 'secp384r1', 'x25519'
+        $Tls12.PreferredNamedGroup | Should -Be 'secp384r1'
+        @($Tls12.AlpnProtocols) | Should -Be 'h2', 'http/1.1'
+        $Tls12.SecureRenegotiation | Should -BeTrue
+        $Tls12.ExtendedMasterSecret | Should -BeTrue
+        $Tls12.SignatureAlgorithms | Should -Contain 'rsa_pss_rsae_sha256'
+        $Tls12.Errors | Should -BeNullOrEmpty
+    }
+
+    It 'describes each suite: IANA name, 16-bit code, parts and a rating with its reason' {
+        $gcm = $Tls12.CipherSuites | Where-Object Name -eq 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+        $gcm.Code | Should -Be 0xC030
+        $gcm.KeyExchange | Should -Be 'ECDHE'
+        $gcm.Authentication | Should -Be 'RSA'
+        $gcm.Encryption | Should -Be 'AES_256_GCM'
+        $gcm.Mac | Should -Be 'AEAD'
+        $gcm.KeySize | Should -Be 256
+        "$($gcm.Strength)" | Should -Be 'Secure'
+        $cbc = $Tls12.CipherSuites | Where-Object Name -eq 'TLS_RSA_WITH_AES_128_CBC_SHA'
+        $cbc.Code | Should -Be 0x002F
+        "$($cbc.Strength)" | Should -Be 'Weak'
+        $cbc.StrengthReason | Should -Match 'forward secrecy'
+    }
+
+    It 'matches sslscan for the TLS 1.2 server, in order' -Skip:(-not $SslScanAvailable) {
+        $s = Invoke-SslScan -Port $Tls12Server.Port
+        Assert-SameAsSslScan $Tls12 $s -CompareOrder
+    }
+
+    It 'turns the served chain into certificates with a validation verdict and days until expiry' {
+        $chain = @($Tls12.CertificateChains)
+        $chain | Should -HaveCount 1
+        $chain[0].WithoutSni | Should -BeTrue
+        $chain[0].Certificates | Should -HaveCount 2
+        $chain[0].Certificates[0] | Should -BeOfType ([TlsTools.Pki.Certificate])
+        $chain[0].Certificates[0].Subject | Should -Be 'CN=a.test'
+        $chain[0].Subject | Should -Be 'CN=a.test'
+        $chain[0].DaysUntilExpiry | Should -BeGreaterThan 300
+        $chain[0].ValidatedFor | Should -Be '127.0.0.1'
+        # The test CA is in no OS trust store; the leaf names 127.0.0.1, so the host check passes.
+        $chain[0].IsValid | Should -BeFalse
+        $chain[0].Verdict | Should -Match '^Invalid: '
+        $chain[0].ValidationFailures.Check | Should -Contain 'UntrustedRoot'
+        $chain[0].ValidationFailures.Check | Should -Not -Contain 'IpMismatch'
+    }
+
+    It 'validates a chain for the SNI it was served for' {
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $Tls12Server.Port -ServerName other.test -TimeoutSeconds 10
+        $chain = @($r.CertificateChains | Where-Object { $_.ServerNames -contains 'other.test' })
+        $chain | Should -HaveCount 1
+        $chain[0].ValidatedFor | Should -Be 'other.test'
+        $chain[0].ValidationFailures.Check | Should -Contain 'HostnameMismatch'
+        $chain[0].Verdict | Should -Match 'HostnameMismatch'
+    }
+
+    It 'tests session-id resumption with a full and a resumed TLS 1.2 handshake' {
+        $Tls12.SessionIdResumption | Should -BeTrue
+        $noCache = Start-OpenSslServer '-cert', 'a.crt', '-key', 'a.key', '-tls1_2', '-no_cache', '-no_ticket'
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $noCache.Port -TimeoutSeconds 10
+        $r.SessionIdResumption | Should -BeFalse
+        $r.SessionTickets | Should -BeFalse
+    }
+
+    It 'finds the TLS 1.3 server''s restricted suites and groups' {
+        New-ScanPeerFiles -Directory $Dir -Name b -Algorithm EcdsaP256 | Out-Null
+        $server = Start-OpenSslServer '-cert', 'b.crt', '-key', 'b.key', '-tls1_3',
+            '-ciphersuites', 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256', '-groups', 'P-384:X448:ffdhe3072'
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
+        @($r.TlsVersions) | Should -Be @([TlsTools.Tls.TlsVersion]::Tls13)
+        @($r.CipherSuites.Name | Sort-Object) | Should -Be 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'
+        @($r.NamedGroups.Name) | Should -Be 'secp384r1', 'x448', 'ffdhe3072'
+        $r.PreferredNamedGroup | Should -Be 'secp384r1'
+        $r.CertificateChains | Should -BeNullOrEmpty
+        $r.SessionIdResumption | Should -BeNullOrEmpty
+        $r.Warnings -join ' ' | Should -Match 'TLS 1.2'
+        if ($SslScanAvailable) {
+            $s = Invoke-SslScan -Port $server.Port
+            @($r.CipherSuites.Name | Sort-Object) | Should -Be @($s.Suites['Tls13'] | Sort-Object)
+            @($r.NamedGroups.Name | Sort-Object) | Should -Be @($s.Groups['Tls13'] | Sort-Object)
+            Assert-SameAsSslScan $r $s
+        }
+    }
+
+    It 'matches sslscan on a mixed legacy server (ALL:@SECLEVEL=0)' -Skip:(-not $SslScanAvailable) {
+        New-ScanPeerFiles -Directory $Dir -Name c | Out-Null
+        $server = Start-OpenSslServer '-cert', 'c.crt', '-key', 'c.key', '-cipher', 'ALL:@SECLEVEL=0', '-min_protocol', 'TLSv1'
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
+        $s = Invoke-SslScan -Port $server.Port
+        @($r.TlsVersions | ForEach-Object { "$_" }) | Should -Be 'Tls10', 'Tls11', 'Tls12', 'Tls13'
+        $r.ServerCipherPreference | Should -BeFalse
+        Assert-SameAsSslScan $r $s
+        @($r.CipherSuites | Where-Object { "$($_.TlsVersion)" -eq 'Tls13' } | ForEach-Object Name | Sort-Object) |
+            Should -Be @($s.Suites['Tls13'] | Sort-Object)
+        @(Get-GroupNames $r 'Tls13' | Sort-Object) | Should -Be @($s.Groups['Tls13'] | Sort-Object)
+        $r.CipherSuites | Where-Object Authentication -eq 'anon' | ForEach-Object { "$($_.Strength)" | Should -Be 'Insecure' }
+        ($r.CipherSuites | Where-Object { "$($_.Strength)" -eq 'Insecure' }).Count | Should -BeGreaterThan 0
+        $r.Errors | Should -BeNullOrEmpty
+    }
+
+    It 'finds only ECDSA suites and P-256 on an ECDSA-only server, as sslscan does' -Skip:(-not $SslScanAvailable) {
+        New-ScanPeerFiles -Directory $Dir -Name d -Algorithm EcdsaP256 | Out-Null
+        $server = Start-OpenSslServer '-cert', 'd.crt', '-key', 'd.key', '-tls1_2',
+            '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256'
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
+        $s = Invoke-SslScan -Port $server.Port
+        @($r.CipherSuites.OpenSslName | Sort-Object) | Should -Be 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-SHA'
+        $r.CipherSuites | ForEach-Object { $_.Authentication | Should -Be 'ECDSA' }
+        $r.SignatureAlgorithms | ForEach-Object { $_ | Should -BeLike 'ecdsa_*' }
+        @($r.NamedGroups.Name) | Should -Be 'secp256r1'
+        Assert-SameAsSslScan $r $s
+    }
+
+    It 'finds only RSA suites and both chains (with and without SNI) on an RSA-only server' -Skip:(-not $SslScanAvailable) {
+        New-ScanPeerFiles -Directory $Dir -Name e | Out-Null
+        New-ScanPeerFiles -Directory $Dir -Name f -DnsName sni.test | Out-Null
+        $server = Start-OpenSslServer '-cert', 'e.crt', '-key', 'e.key', '-servername', 'sni.test', '-cert2', 'f.crt', '-key2', 'f.key', '-tls1_2',
+            '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384'
+        $script:TwoChains = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName sni.test -TimeoutSeconds 10
+        $s = Invoke-SslScan -Port $server.Port -SniName sni.test
+        @($TwoChains.CipherSuites.OpenSslName | Sort-Object) | Should -Be 'DHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-GCM-SHA256'
+        $TwoChains.CipherSuites | ForEach-Object { $_.Authentication | Should -Be 'RSA' }
+        $TwoChains.CertificateChains | Should -HaveCount 2
+        ($TwoChains.CertificateChains | Where-Object { $_.ServerNames -contains 'sni.test' }).Subject | Should -Be 'CN=sni.test'
+        ($TwoChains.CertificateChains | Where-Object WithoutSni).Subject | Should -Be 'CN=e.test'
+        $TwoChains.CertificateChains | ForEach-Object { $_.Verdict | Should -Match '^Invalid: ' }
+        # sslscan's group test does not send --sni-name and this s_server refuses other names: it lists no groups.
+        Assert-SameAsSslScan $TwoChains $s -SkipGroups
+    }
+
+    It 'writes the same JSON shape for a server with one chain and one with two' -Skip:(-not $SslScanAvailable) {
+        $one = $Tls12 | ConvertTo-Json -Depth 6 | ConvertFrom-Json -AsHashtable
+        $two = $TwoChains | ConvertTo-Json -Depth 6 | ConvertFrom-Json -AsHashtable
+        $one.CertificateChains | Should -HaveCount 1
+        $two.CertificateChains | Should -HaveCount 2
+        $shapeOne = @(Get-JsonShape $one | Sort-Object -Unique)
+        $shapeTwo = @(Get-JsonShape $two | Sort-Object -Unique)
+        # ALPN and signature lists hold strings, not objects: the shapes must be equal property for property.
+        $shapeOne | Should -Be $shapeTwo
+        $shapeOne | Should -Contain 'CertificateChains[].Certificates[].Subject'
+        $shapeOne | Should -Contain 'CertificateChains[].Verdict'
+        $shapeOne | Should -Contain 'CipherSuites[].StrengthReason'
+    }
+
+    It 'matches sslscan on a gnutls-serv server with 3DES and server precedence' -Skip:(-not ($SslScanAvailable -and $GnuTlsAvailable)) {
+        New-ScanPeerFiles -Directory $Dir -Name g | Out-Null
+        # gnutls-serv has no bind-address option and listens on every interface; the scan connects to 127.0.0.1 only.
+        $server = Start-ScanPeer -Tool gnutls-serv -WorkingDirectory $Dir -Arguments '--port', '{port}', '--x509certfile', 'g.crt',
+            '--x509keyfile', 'g.key', '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.2:+VERS-TLS1.1:+3DES-CBC:%SERVER_PRECEDENCE'
+        $Peers.Add($server)
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
+        $s = Invoke-SslScan -Port $server.Port
+        @($r.TlsVersions | ForEach-Object { "$_" }) | Should -Be 'Tls11', 'Tls12'
+        $r.ServerCipherPreference | Should -BeTrue
+        $des3 = @($r.CipherSuites | Where-Object Encryption -eq '3DES_EDE_CBC')
+        $des3.Name | Should -Contain 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA'
+        $des3 | ForEach-Object { $_.StrengthReason | Should -Match 'SWEET32'; "$($_.Strength)" | Should -Not -Be 'Secure' }
+        Assert-SameAsSslScan $r $s
+    }
+}
+
+Describe 'Get-TlsServerProfile targets, errors, progress and Ctrl+C' {
+    BeforeAll {
+        New-ScanPeerFiles -Directory $Dir -Name h | Out-Null
+        $script:PeerA = Start-OpenSslServer '-cert', 'h.crt', '-key', 'h.key', '-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'
+        $script:PeerB = Start-OpenSslServer '-cert', 'h.crt', '-key', 'h.key', '-tls1_3'
+    }
+
+    It 'scans targets piped by property name; a refused one is one error and the others go on' {
+        $refused = Get-FreeTcpPort
+        $csv = @"
+HostName,Port
+127.0.0.1,$($PeerA.Port)
+127.0.0.1,$refused
+127.0.0.1,$($PeerB.Port)
+"@
+        $reports = $csv | ConvertFrom-Csv | Get-TlsServerProfile -TimeoutSeconds 10 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $reports | Should -HaveCount 2
+        @($reports.Port | Sort-Object) | Should -Be @($PeerA.Port, $PeerB.Port | Sort-Object)
+        ($reports | Where-Object Port -eq $PeerA.Port).TlsVersions | Should -Be 'Tls12'
+        ($reports | Where-Object Port -eq $PeerB.Port).TlsVersions | Should -Be 'Tls13'
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        "$($errs[0].TargetObject)" | Should -Be "127.0.0.1:$refused"
+    }
+
+    It 'takes host names by value and ports by parameter' {
+        $r = '127.0.0.1' | Get-TlsServerProfile -Port $PeerA.Port -TimeoutSeconds 10
+        $r.HostName | Should -Be '127.0.0.1'
+        $r.Port | Should -Be $PeerA.Port
+    }
+
+    It 'reports a name that does not resolve as HostNotFound' {
+        Get-ErrorId { Get-TlsServerProfile -HostName 'no-such-host.invalid' -Port 443 -TimeoutSeconds 3 } | Should -Be 'HostNotFound'
+    }
+
+    It 'writes per-target progress from the pipeline thread' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$RepoRoot/TlsTools.psd1'; Get-TlsServerProfile -HostName 127.0.0.1 -Port $($PeerA.Port) -TimeoutSeconds 10")
+            $out = $ps.Invoke()
+            $out | Should -HaveCount 1
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $mine = @($ps.Streams.Progress | Where-Object Activity -eq "Scanning 127.0.0.1:$($PeerA.Port)")
+            $mine.Count | Should -BeGreaterThan 0
+            $mine[-1].RecordType | Should -Be 'Completed'
+        } finally { $ps.Dispose() }
+    }
+
+    It 'stops at once on Ctrl+C (PowerShell.Stop)' {
+        # A listener that never accepts: connections complete in the backlog and then hear nothing.
+        $silent = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $silent.Start(100)
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$RepoRoot/TlsTools.psd1'; Get-TlsServerProfile -HostName 127.0.0.1 -Port $($silent.LocalEndpoint.Port) -TimeoutSeconds 60")
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($ps.InvocationStateInfo.State -ne 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Seconds 2   # the module is loaded and the scan waits on the silent server
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $handle.IsCompleted | Should -BeTrue
+            Write-Host "Stop() returned after $($clock.ElapsedMilliseconds) ms"
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10   # generous: the cmdlet's own bound is one 100 ms wait
+        } finally {
+            $ps.Dispose()
+            $silent.Stop()
+        }
+    }
+}
