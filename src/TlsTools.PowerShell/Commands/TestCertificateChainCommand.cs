@@ -93,7 +93,7 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
-            _reader = new PkiInputReader(SessionState);
+            _reader = new PkiInputReader(SessionState, ReadFile);
             // The call-wide inputs: one that cannot be read makes the call unusable (never fall back to other trust).
             _intermediates = ReadCallInput(() => _reader.ReadCertificates(Intermediate));
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustedRoot)))

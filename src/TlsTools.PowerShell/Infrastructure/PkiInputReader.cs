@@ -19,10 +19,14 @@ namespace TlsTools.PowerShell.Infrastructure
     {
         private const int MaxNesting = 8;
         private readonly SessionState _session;
+        private readonly Func<string, byte[]> _readFile;
 
-        public PkiInputReader(SessionState session)
+        /// <param name="session">Resolves paths through the provider, relative to the current location.</param>
+        /// <param name="readFile">Reads a resolved file (the cmdlet's size-checked reader); throws TlsToolsException.</param>
+        public PkiInputReader(SessionState session, Func<string, byte[]> readFile)
         {
             _session = session ?? throw new ArgumentNullException(nameof(session));
+            _readFile = readFile ?? throw new ArgumentNullException(nameof(readFile));
         }
 
         /// <summary>Every certificate in <paramref name="input"/>, in the order given (a file's certificates in file order).</summary>
@@ -55,15 +59,9 @@ namespace TlsTools.PowerShell.Infrastructure
                 case X509Certificate2 x:
                     into.Add(Guard(() => new Certificate(x), "InvalidCertificate", "certificate '" + SafeSubject(x) + "'", x));
                     return;
-                case string s when LooksLikePem(s):
-                    into.AddRange(Guard(() => PkiReader.ReadCertificates(s), "InvalidCertificate", "PEM text", s));
-                    return;
-                case string path:
-                    foreach (var file in ResolveFiles(path, singleFile))
-                        into.AddRange(WithPath(file, () => PkiReader.ReadCertificates(ReadFile(file))));
-                    return;
-                case FileInfo fi:
-                    into.AddRange(WithPath(fi.FullName, () => PkiReader.ReadCertificates(ReadFile(CheckFile(fi.FullName, fi.FullName)))));
+                case string _:
+                case FileInfo _:
+                    into.AddRange(ReadEncoded(value, singleFile, "InvalidCertificate", data => PkiReader.ReadCertificates(data)));
                     return;
                 case DirectoryInfo di:
                     throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + di.FullName + "' is a directory, not a certificate file.", target: di.FullName);
@@ -99,15 +97,9 @@ namespace TlsTools.PowerShell.Infrastructure
                 case CertificateRevocationList crl:
                     into.Add(crl);
                     return;
-                case string s when LooksLikePem(s):
-                    into.AddRange(Guard(() => PkiReader.ReadCrls(System.Text.Encoding.UTF8.GetBytes(s)), "InvalidCrl", "PEM text", s));
-                    return;
-                case string path:
-                    foreach (var file in ResolveFiles(path, false))
-                        into.AddRange(WithPath(file, () => PkiReader.ReadCrls(ReadFile(file))));
-                    return;
-                case FileInfo fi:
-                    into.AddRange(WithPath(fi.FullName, () => PkiReader.ReadCrls(ReadFile(CheckFile(fi.FullName, fi.FullName)))));
+                case string _:
+                case FileInfo _:
+                    into.AddRange(ReadEncoded(value, false, "InvalidCrl", PkiReader.ReadCrls));
                     return;
             }
             if (depth < MaxNesting && value is IEnumerable items && !(value is IDictionary))
@@ -116,6 +108,21 @@ namespace TlsTools.PowerShell.Infrastructure
                 return;
             }
             throw Unsupported(value, "CRL");
+        }
+
+        /// <summary>PEM text, a path (string, maybe a wildcard) or a FileInfo, parsed by <paramref name="parse"/>.</summary>
+        private List<T> ReadEncoded<T>(object value, bool singleFile, string errorId, Func<byte[], IReadOnlyList<T>> parse)
+        {
+            var result = new List<T>();
+            if (value is string text && LooksLikePem(text))
+            {
+                result.AddRange(Guard(() => parse(System.Text.Encoding.UTF8.GetBytes(text)), errorId, "PEM text", text));
+                return result;
+            }
+            var files = value is FileInfo fi ? new List<string> { CheckFile(fi.FullName, fi.FullName) } : ResolveFiles((string)value, singleFile);
+            foreach (var file in files)
+                result.AddRange(WithPath(file, () => parse(_readFile(file))));
+            return result;
         }
 
         /// <summary>A literal file name first (names may hold [ ]), else the path as a wildcard pattern.</summary>
@@ -172,20 +179,6 @@ namespace TlsTools.PowerShell.Infrastructure
         {
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
                 throw new TlsToolsException("NotAFileSystemPath", ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
-        }
-
-        private static byte[] ReadFile(string path)
-        {
-            try
-            {
-                if (new FileInfo(path).Length > PkiReader.MaxInputBytes)
-                    throw new TlsToolsException("InputTooLarge", ErrorKind.LimitsExceeded, "'" + path + "' is larger than " + (PkiReader.MaxInputBytes >> 20) + " MiB.", target: path);
-                return File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new TlsToolsException("ReadFailed", ErrorKind.ResourceUnavailable, "Could not read '" + path + "': " + e.Message, e, path);
-            }
         }
 
         private static IEnumerable<T> WithPath<T>(string path, Func<IEnumerable<T>> read)
