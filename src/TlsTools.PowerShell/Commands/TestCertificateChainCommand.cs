@@ -95,7 +95,8 @@ namespace TlsTools.PowerShell.Commands
         {
             _reader = new PkiInputReader(SessionState, ReadFile);
             // The call-wide inputs: one that cannot be read makes the call unusable (never fall back to other trust).
-            _intermediates = ReadCallInput(() => _reader.ReadCertificates(Intermediate));
+            // Keys are dropped once here, so that the core's per-certificate cache serves every input.
+            _intermediates = ReadCallInput(() => _reader.ReadCertificates(Intermediate)).Select(c => c.WithoutPrivateKey()).ToList();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustedRoot)))
                 _trustedRoots = ReadCallInput(() => _reader.ReadCertificates(TrustedRoot)).Select(c => c.WithoutPrivateKey()).ToList();
             _crls = ReadCallInput(() => _reader.ReadCrls(Crl));
@@ -125,7 +126,7 @@ namespace TlsTools.PowerShell.Commands
             var leaf = given[0].WithoutPrivateKey();
             var request = new ChainValidationRequest(leaf)
             {
-                Intermediates = given.Skip(1).Concat(_intermediates).Select(c => c.WithoutPrivateKey()).Where(c => !c.Equals(leaf)).ToList(),
+                Intermediates = given.Skip(1).Select(c => c.WithoutPrivateKey()).Concat(_intermediates).Where(c => !c.Equals(leaf)).ToList(),
                 TrustedRoots = _trustedRoots,
                 At = At?.ToUniversalTime(),
                 Purpose = Purpose,
