@@ -1,0 +1,228 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using TlsTools.Formats;
+using TlsTools.Pki;
+
+namespace TlsTools.PowerShell.Infrastructure
+{
+    /// <summary>
+    /// Turns the loose "certificate or path" values a parameter can receive into core objects: TlsTools certificates and
+    /// CRLs, X509Certificate2, file paths (string or FileInfo; wildcards allowed, a literal name wins), PEM text, arrays
+    /// and collections of those, and objects with a <c>Certificate</c> or <c>Certificates</c> property (a handshake
+    /// result). Every failure is a <see cref="TlsToolsException"/> with a stable ErrorId; nothing is skipped silently.
+    /// </summary>
+    internal sealed class PkiInputReader
+    {
+        private const int MaxNesting = 8;
+        private readonly SessionState _session;
+        private readonly Func<string, byte[]> _readFile;
+
+        /// <param name="session">Resolves paths through the provider, relative to the current location.</param>
+        /// <param name="readFile">Reads a resolved file (the cmdlet's size-checked reader); throws TlsToolsException.</param>
+        public PkiInputReader(SessionState session, Func<string, byte[]> readFile)
+        {
+            _session = session ?? throw new ArgumentNullException(nameof(session));
+            _readFile = readFile ?? throw new ArgumentNullException(nameof(readFile));
+        }
+
+        /// <summary>Every certificate in <paramref name="input"/>, in the order given (a file's certificates in file order).</summary>
+        /// <param name="singleFile">Refuse a wildcard that matches more than one file (the input names one chain).</param>
+        public List<Certificate> ReadCertificates(object? input, bool singleFile = false)
+        {
+            var result = new List<Certificate>();
+            AddCertificates(input, result, singleFile, 0);
+            return result;
+        }
+
+        /// <summary>Every CRL in <paramref name="input"/>: CRL objects, paths or PEM text.</summary>
+        public List<CertificateRevocationList> ReadCrls(object? input)
+        {
+            var result = new List<CertificateRevocationList>();
+            AddCrls(input, result, 0);
+            return result;
+        }
+
+        private void AddCertificates(object? input, List<Certificate> into, bool singleFile, int depth)
+        {
+            var value = input is PSObject pso ? pso.BaseObject : input;
+            switch (value)
+            {
+                case null:
+                    return;
+                case Certificate c:
+                    into.Add(c);
+                    return;
+                case X509Certificate2 x:
+                    into.Add(Guard(() => new Certificate(x), "InvalidCertificate", "certificate '" + SafeSubject(x) + "'", x));
+                    return;
+                case string _:
+                case FileInfo _:
+                    into.AddRange(ReadEncoded(value, singleFile, "InvalidCertificate", data => PkiReader.ReadCertificates(data)));
+                    return;
+                case DirectoryInfo di:
+                    throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + di.FullName + "' is a directory, not a certificate file.", target: di.FullName);
+            }
+            if (depth >= MaxNesting)
+                throw Unsupported(value, "certificate");
+            if (value is IEnumerable items && !(value is IDictionary))
+            {
+                foreach (var item in items) AddCertificates(item, into, singleFile, depth + 1);
+                return;
+            }
+            // By property name: an object carrying its certificate(s), e.g. a handshake result (Certificates, leaf first).
+            var properties = PSObject.AsPSObject(input!).Properties;
+            var single = properties["Certificate"];
+            var many = properties["Certificates"];
+            if (single == null && many == null)
+                throw Unsupported(value, "certificate");
+            int before = into.Count;
+            if (single != null) AddCertificates(single.Value, into, singleFile, depth + 1);
+            if (many != null) AddCertificates(many.Value, into, singleFile, depth + 1);
+            if (into.Count == before)
+                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData,
+                    "The " + TypeName(value) + " carries no certificate (its Certificate/Certificates property is empty).", target: input);
+        }
+
+        private void AddCrls(object? input, List<CertificateRevocationList> into, int depth)
+        {
+            var value = input is PSObject pso ? pso.BaseObject : input;
+            switch (value)
+            {
+                case null:
+                    return;
+                case CertificateRevocationList crl:
+                    into.Add(crl);
+                    return;
+                case string _:
+                case FileInfo _:
+                    into.AddRange(ReadEncoded(value, false, "InvalidCrl", PkiReader.ReadCrls));
+                    return;
+            }
+            if (depth < MaxNesting && value is IEnumerable items && !(value is IDictionary))
+            {
+                foreach (var item in items) AddCrls(item, into, depth + 1);
+                return;
+            }
+            throw Unsupported(value, "CRL");
+        }
+
+        /// <summary>PEM text, a path (string, maybe a wildcard) or a FileInfo, parsed by <paramref name="parse"/>.</summary>
+        private List<T> ReadEncoded<T>(object value, bool singleFile, string errorId, Func<byte[], IReadOnlyList<T>> parse)
+        {
+            var result = new List<T>();
+            if (value is string text && LooksLikePem(text))
+            {
+                result.AddRange(Guard(() => parse(System.Text.Encoding.UTF8.GetBytes(text)), errorId, "PEM text", text));
+                return result;
+            }
+            var files = value is FileInfo fi ? new List<string> { CheckFile(fi.FullName, fi.FullName) } : ResolveFiles((string)value, singleFile);
+            foreach (var file in files)
+                result.AddRange(WithPath(file, () => parse(_readFile(file))));
+            return result;
+        }
+
+        /// <summary>A literal file name first (names may hold [ ]), else the path as a wildcard pattern.</summary>
+        private List<string> ResolveFiles(string path, bool singleFile)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+                throw new TlsToolsException("PathNotFound", ErrorKind.InvalidArgument, "An empty string is not a path.", target: path);
+            string literal;
+            ProviderInfo provider;
+            try
+            {
+                literal = _session.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException)
+            {
+                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "Cannot find '" + path + "': " + e.Message, e, path);
+            }
+            CheckFileSystem(provider, path);
+            if (File.Exists(literal) || Directory.Exists(literal) || !WildcardPattern.ContainsWildcardCharacters(path))
+                return new List<string> { CheckFile(literal, path) };
+
+            var files = new List<string>();
+            try
+            {
+                foreach (var p in _session.Path.GetResolvedProviderPathFromPSPath(path, out provider))
+                {
+                    CheckFileSystem(provider, path);
+                    if (File.Exists(p)) files.Add(p);
+                }
+            }
+            catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException)
+            {
+                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", e, path);
+            }
+            if (files.Count == 0)
+                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", target: path);
+            if (singleFile && files.Count > 1)
+                throw new TlsToolsException("AmbiguousPath", ErrorKind.InvalidArgument,
+                    "'" + path + "' matches " + files.Count + " files, but it must name one certificate chain; pipe the files instead (Get-ChildItem " + path + " | ...).", target: path);
+            files.Sort(StringComparer.Ordinal);
+            return files;
+        }
+
+        private static string CheckFile(string full, string given)
+        {
+            if (Directory.Exists(full))
+                throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + full + "' is a directory, not a file.", target: given);
+            if (!File.Exists(full))
+                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "Cannot find the file '" + full + "'.", target: given);
+            return full;
+        }
+
+        private static void CheckFileSystem(ProviderInfo provider, string path)
+        {
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw new TlsToolsException("NotAFileSystemPath", ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
+        }
+
+        private static IEnumerable<T> WithPath<T>(string path, Func<IEnumerable<T>> read)
+        {
+            try
+            {
+                return new List<T>(read());
+            }
+            catch (TlsToolsException e)
+            {
+                if (e.Message.IndexOf(path, StringComparison.Ordinal) >= 0) throw;
+                throw new TlsToolsException(e.ErrorId, e.Kind, path + ": " + e.Message, e.InnerException ?? e, path);
+            }
+        }
+
+        private static T Guard<T>(Func<T> read, string errorId, string what, object target)
+        {
+            try
+            {
+                return read();
+            }
+            catch (TlsToolsException)
+            {
+                throw;
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "Cannot read " + what + ": " + e.Message, e, target);
+            }
+        }
+
+        private static bool LooksLikePem(string s) => s.IndexOf("-----BEGIN ", StringComparison.Ordinal) >= 0;
+
+        private static string SafeSubject(X509Certificate2 x)
+        {
+            try { return x.Subject; } catch (Exception) { return "(unreadable)"; }
+        }
+
+        private static string TypeName(object? value) => value?.GetType().FullName ?? "null";
+
+        private static TlsToolsException Unsupported(object? value, string what) =>
+            new TlsToolsException("UnsupportedInput", ErrorKind.InvalidArgument,
+                "Cannot take a " + what + " from a " + TypeName(value) + "; give " +
+                (what == "CRL" ? "CertificateRevocationList objects, paths or PEM text." : "TlsTools certificates, X509Certificate2 objects, paths, PEM text, or objects with a Certificate or Certificates property."),
+                target: value);
+    }
+}
