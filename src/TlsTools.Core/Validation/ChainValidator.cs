@@ -134,7 +134,7 @@ namespace TlsTools.Validation
                 return Result(true, _valid, new List<ValidationFailure>());
             var best = _best ?? new Attempt(start, new List<ValidationFailure>
             {
-                new ValidationFailure(_request.Leaf, ValidationCheck.MissingIssuer, "no issuer of 'the leaf' was found"),
+                new ValidationFailure(_request.Leaf, ValidationCheck.MissingIssuer, "no issuer of the leaf '" + _request.Leaf.Subject + "' was found"),
             }, 0);
             var list = new List<ValidationFailure>(best.Failures);
             if (_workExceeded)
