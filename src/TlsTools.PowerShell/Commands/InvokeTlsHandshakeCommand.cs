@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -62,8 +63,9 @@ namespace TlsTools.PowerShell.Commands
         [ArgumentCompleter(typeof(TlsAlpnCompleter))]
         public string[]? Alpn { get; set; }
 
+        /// <summary>The client certificate with its private key, optionally followed by its intermediates.</summary>
         [Parameter]
-        public Certificate? ClientCertificate { get; set; }
+        public Certificate[]? ClientCertificate { get; set; }
 
         /// <summary>Trust anchors for validation, replacing the operating system's store.</summary>
         [Parameter]
@@ -146,7 +148,8 @@ namespace TlsTools.PowerShell.Commands
             NamedGroups = NamedGroup,
             SignatureAlgorithms = SignatureAlgorithm,
             Alpn = Alpn,
-            ClientCertificate = ClientCertificate,
+            ClientCertificate = ClientCertificate?.Length > 0 ? ClientCertificate[0] : null,
+            ClientCertificateChain = ClientCertificate?.Length > 1 ? ClientCertificate.Skip(1).ToList() : null,
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             KeyLogPath = _keyLogPath,
             ResumeSession = ResumeSession,
