@@ -58,5 +58,39 @@ $same = ($back[0].Thumbprint -eq $server.Thumbprint) -and ($back[1].Thumbprint -
 Write-Host "Chain read back from PEM: $($back.Count) certificates, thumbprints match: $same"
 if (-not $same) { throw 'The chain read back does not match what was written.' }
 
+Step '8. The server goes live with its certificate and the issuing CA''s certificate (here on 127.0.0.1)'
+$tlsServer = Start-TlsServer -Certificate $server -Chain $issuing
+try {
+    $tlsServer | Format-Table | Out-Host
+
+    Step '9. A client shakes hands, asking for www.quickstart.test and trusting only our root'
+    $handshake = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tlsServer.Port -ServerName www.quickstart.test -TrustedRoot $root -TimeoutSeconds 30
+    if (-not $handshake.Success) { throw "The handshake failed: $($handshake.Error)" }
+    $handshake | Format-Table | Out-Host
+
+    Step '10. The handshake, message by message (* = sent encrypted)'
+    $handshake | ConvertTo-TlsDiagram | Out-Host
+
+    Step '11. What each message did'
+    foreach ($message in $handshake.Transcript) {
+        Write-Host ('{0,-6} {1,-20} {2}' -f $message.Sender, $message.Label, $message.Explanation)
+    }
+
+    Step '12. The client''s verdict on the chain the server sent'
+    $validation = $handshake.Validation
+    Write-Host ('Certificates sent: ' + (($handshake.Certificates | ForEach-Object Subject) -join ' | '))
+    if ($validation.IsValid) {
+        Write-Host ('Valid for www.quickstart.test: ' + (($validation.Chain | ForEach-Object Subject) -join '  <-  '))
+        Write-Host "The leaf expires in $($handshake.DaysUntilExpiry) days."
+    } else {
+        $validation.Failures | Format-Table Check, Message -Wrap | Out-Host
+        throw 'The chain did not validate.'
+    }
+} finally {
+    Step '13. The server stops'
+    $tlsServer | Stop-TlsServer
+    Write-Host "Stopped; it completed $($tlsServer.HandshakesCompleted) handshake(s)."
+}
+
 Write-Host ''
 Write-Host "Files are in $OutputDirectory"

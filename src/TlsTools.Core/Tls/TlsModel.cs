@@ -189,6 +189,12 @@ namespace TlsTools.Tls
 
         public TranscriptMessage[] Transcript { get; internal set; } = Array.Empty<TranscriptMessage>();
 
+        /// <summary>The chain validation of <see cref="Certificates"/>, when <see cref="HandshakeValidation.Validate"/> ran; null otherwise.</summary>
+        public TlsTools.Validation.ChainValidationResult? Validation { get; internal set; }
+
+        /// <summary>Whole days until the leaf certificate expires (negative once expired), or null without a certificate.</summary>
+        public int? DaysUntilExpiry => Certificates.Length > 0 ? Certificates[0].DaysUntilExpiry : (int?)null;
+
         internal Org.BouncyCastle.Tls.TlsSession? Session { get; set; }
 
         /// <summary>The failure as the core exception, for callers that want to throw it.</summary>

@@ -1,0 +1,180 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using TlsTools.Pki;
+using TlsTools.PowerShell.Infrastructure;
+using TlsTools.Tls;
+
+namespace TlsTools.PowerShell.Commands
+{
+    /// <summary>
+    /// Runs a TLS handshake with each target and reports what was negotiated, the certificates, their validation and
+    /// the transcript. Targets run concurrently (-ThrottleLimit); each result is written as it completes.
+    /// </summary>
+    /// <remarks>
+    /// Failure policy: a target that cannot be reached or refuses the handshake gives a result with Success false
+    /// AND a non-terminating ErrorRecord whose ErrorId comes from the core (ConnectionRefused, HostNotFound,
+    /// ConnectTimeout, HandshakeTimeout, TlsAlertReceived, TlsAlertSent, ...) and whose category is ConnectionError,
+    /// OperationTimeout or ProtocolError; the record's TargetObject is the result. A chain that fails validation is
+    /// not an error: it is reported in the result's Validation. Options that no target could use (unknown names, a
+    /// TLS 1.3 session to resume, a client certificate without key) stop the command before any connection.
+    /// </remarks>
+    [Cmdlet(VerbsLifecycle.Invoke, "TlsHandshake")]
+    [OutputType(typeof(HandshakeResult))]
+    public sealed class InvokeTlsHandshakeCommand : ConcurrentTargetCmdlet<HandshakeOptions>
+    {
+        private string? _keyLogPath;
+
+        /// <summary>Host name or IP address; "host:port" and "[v6]:port" are accepted when -Port is not given.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ComputerName", "Host", "Name")]
+        [ValidateNotNullOrEmpty]
+        public string HostName { get; set; } = "";
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        public int Port { get; set; } = 443;
+
+        /// <summary>SNI name; by default the host name (none for an IP address); '' sends none.</summary>
+        [Parameter]
+        [Alias("Sni")]
+        [AllowEmptyString]
+        public string? ServerName { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TlsVersionCompleter))]
+        public TlsVersion[]? TlsVersion { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TlsCipherSuiteCompleter))]
+        public string[]? CipherSuite { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TlsNamedGroupCompleter))]
+        public string[]? NamedGroup { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TlsSignatureSchemeCompleter))]
+        public string[]? SignatureAlgorithm { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TlsAlpnCompleter))]
+        public string[]? Alpn { get; set; }
+
+        /// <summary>The client certificate with its private key, optionally followed by its intermediates.</summary>
+        [Parameter]
+        public Certificate[]? ClientCertificate { get; set; }
+
+        /// <summary>Trust anchors for validation, replacing the operating system's store.</summary>
+        [Parameter]
+        public Certificate[]? TrustedRoot { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSeconds { get; set; } = 10;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyLogFile { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        [Parameter]
+        public HandshakeResult? ResumeSession { get; set; }
+
+        protected override int Throttle => ThrottleLimit;
+
+        protected override string Activity => "TLS handshakes";
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                if (KeyLogFile != null) _keyLogPath = ResolveOutputPath(KeyLogFile);
+                // Options no target could use stop the command once, before any connection.
+                TlsClientRunner.Plan.From(Options("localhost", 443));
+            }
+            catch (TlsToolsException e)
+            {
+                Terminate(e, (object?)ResumeSession ?? KeyLogFile);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var host = HostName.Trim();
+            var port = Port;
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Port)) && TrySplitHostPort(host, out var h, out var p))
+            {
+                host = h;
+                port = p;
+            }
+            else if (host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal))
+            {
+                host = host.Substring(1, host.Length - 2);
+            }
+            Start(Options(host, port));
+        }
+
+        protected override async Task RunAsync(HandshakeOptions target, Action<Action> emit, CancellationToken cancellationToken)
+        {
+            var result = await new TlsClientRunner().HandshakeAsync(target, cancellationToken).ConfigureAwait(false);
+            if (!SkipCertificateCheck)
+                HandshakeValidation.Validate(result, TrustedRoot, cancellationToken);
+            emit(() =>
+            {
+                WriteObject(result);
+                if (!result.Success)
+                    WriteError(ErrorRecords.From(result.ToException()!, result));
+                else if (result.ErrorId != null)
+                    WriteError(ErrorRecords.From(result.ErrorId, result.ErrorKind ?? ErrorKind.WriteError, result.Error ?? result.ErrorId, result));
+            });
+        }
+
+        private HandshakeOptions Options(string host, int port) => new HandshakeOptions
+        {
+            HostName = host,
+            Port = port,
+            ServerName = ServerName,
+            TlsVersions = TlsVersion,
+            CipherSuites = CipherSuite,
+            NamedGroups = NamedGroup,
+            SignatureAlgorithms = SignatureAlgorithm,
+            Alpn = Alpn,
+            ClientCertificate = ClientCertificate?.Length > 0 ? ClientCertificate[0] : null,
+            ClientCertificateChain = ClientCertificate?.Length > 1 ? ClientCertificate.Skip(1).ToList() : null,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            KeyLogPath = _keyLogPath,
+            ResumeSession = ResumeSession,
+        };
+
+        /// <summary>"host:port" or "[v6]:port"; a bare IPv6 address (several colons) is not split.</summary>
+        private static bool TrySplitHostPort(string text, out string host, out int port)
+        {
+            host = text;
+            port = 0;
+            int colon = text.LastIndexOf(':');
+            if (colon <= 0 || colon == text.Length - 1) return false;
+            var left = text.Substring(0, colon);
+            if (left.StartsWith("[", StringComparison.Ordinal))
+            {
+                if (!left.EndsWith("]", StringComparison.Ordinal)) return false;
+                left = left.Substring(1, left.Length - 2);
+            }
+            else if (left.IndexOf(':') >= 0)
+            {
+                return false;
+            }
+            if (!int.TryParse(text.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)) return false;
+            host = left;
+            return true;
+        }
+    }
+}

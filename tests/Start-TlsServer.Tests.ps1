@@ -1,0 +1,194 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/Tls.common.ps1
+    $script:chain = New-TestChain -Algorithm EcdsaP256 -Name 'Server'
+    $script:rootPath = Join-Path $TestDrive 'root.pem'
+    $chain.Root | Save-Certificate -Path $rootPath -Force | Out-Null
+    $script:client = New-Certificate -Issuer $chain.Intermediate -Subject 'CN=client.test' -DnsName 'client.test' -Profile Client
+    $script:clientFiles = Save-TlsTestFiles -Certificate $client -Chain $chain.Intermediate -Directory $TestDrive -Name client
+
+    function Wait-Connections {
+        <# The server records a connection a moment after the client is done; wait (bounded) for the count. #>
+        param($Server, [int] $Count)
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (@($Server.RecentConnections).Count -lt $Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        @($Server.RecentConnections)
+    }
+}
+
+AfterAll { Stop-TlsServer -All }
+
+Describe 'Start-TlsServer' {
+    It 'starts on a free loopback port in the background and Stop-TlsServer stops it from the pipeline' {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate
+        $server.Port | Should -BeGreaterThan 0
+        $server.Address | Should -Be '127.0.0.1'
+        $server.IsRunning | Should -BeTrue
+        $r = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -ServerName www.example.test -TrustedRoot $chain.Root -TimeoutSeconds 30
+        $r.Success | Should -BeTrue
+        $r.Validation.IsValid | Should -BeTrue
+        @($r.Certificates).Count | Should -Be 2
+        $server | Stop-TlsServer
+        $server.IsRunning | Should -BeFalse
+        $after = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TimeoutSeconds 10 -ErrorAction SilentlyContinue
+        $after.ErrorId | Should -Be 'ConnectionRefused'
+    }
+
+    It 'openssl s_client connects with <Version> and ALPN h2, and gets the small response' -ForEach @(
+        @{ Version = '-tls1_2'; Protocol = 'TLSv1.2' }
+        @{ Version = '-tls1_3'; Protocol = 'TLSv1.3' }
+    ) {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn h2, http/1.1
+        try {
+            $out = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $Version, '-ign_eof', '-alpn', 'h2', '-servername', 'www.example.test', '-CAfile', $rootPath, '-verify_return_error'
+            $out.Output | Should -Match ([regex]::Escape("New, $Protocol, Cipher is"))
+            $out.Output | Should -Match 'ALPN protocol: h2'
+            $out.Output | Should -Match 'Verify return code: 0 \(ok\)'
+            $out.Output | Should -Match 'Hello from TlsTools'
+            $seen = Wait-Connections $server 1
+            $seen[0].Success | Should -BeTrue
+            $seen[0].Alpn | Should -Be 'h2'
+            $seen[0].ServerName | Should -Be 'www.example.test'
+            $seen[0].TlsVersion | Should -Be ($Protocol -replace 'TLSv1\.', 'Tls1')
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'gnutls-cli connects with <Priority> and ALPN, verifying the chain' -ForEach @(
+        @{ Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.2'; Version = 'Tls12' }
+        @{ Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.3'; Version = 'Tls13' }
+    ) {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn h2
+        try {
+            $out = Invoke-Peer gnutls-cli '--port', $server.Port, '127.0.0.1', '--x509cafile', $rootPath, '--alpn', 'h2', '--priority', $Priority
+            $out.Output | Should -Match 'Handshake was completed'
+            $out.Output | Should -Match 'Application protocol: h2'
+            $seen = Wait-Connections $server 1
+            $seen[0].Success | Should -BeTrue
+            $seen[0].TlsVersion | Should -Be $Version
+            $seen[0].Alpn | Should -Be 'h2'
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'with -RequireClientCertificate -TrustedRoot: openssl s_client is accepted with a client certificate, refused without (<_>)' -ForEach '-tls1_2', '-tls1_3' {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $chain.Root
+        try {
+            $with = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $_, '-ign_eof', '-cert', $clientFiles.CertPath, '-key', $clientFiles.KeyPath, '-cert_chain', $clientFiles.ChainPath, '-CAfile', $rootPath
+            $with.Output | Should -Match 'Hello from TlsTools.*client certificate CN=client\.test'
+            $without = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $_, '-ign_eof', '-CAfile', $rootPath
+            $without.Output | Should -Not -Match 'Hello from TlsTools'
+            $seen = Wait-Connections $server 2
+            $seen[0].Success | Should -BeTrue
+            $seen[0].ClientCertificateSubject | Should -Be 'CN=client.test'
+            $seen[1].Success | Should -BeFalse
+            $seen[1].ClientCertificateSubject | Should -BeNullOrEmpty
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'gnutls-cli with a client certificate is accepted by a server that requires one' {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $chain.Root
+        try {
+            $both = Join-Path $TestDrive 'client-and-chain.pem'
+            $client, $chain.Intermediate | Save-Certificate -Path $both -Force | Out-Null
+            $out = Invoke-Peer gnutls-cli '--port', $server.Port, '127.0.0.1', '--x509cafile', $rootPath, '--x509certfile', $both, '--x509keyfile', $clientFiles.KeyPath
+            $out.Output | Should -Match 'Handshake was completed'
+            $seen = Wait-Connections $server 1
+            $seen[0].Success | Should -BeTrue
+            $seen[0].ClientCertificateSubject | Should -Be 'CN=client.test'
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'our own Invoke-TlsHandshake: the version and suite the server allows, ALPN, client certificate required' {
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -TlsVersion Tls12 -CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 -Alpn http/1.1 -RequireClientCertificate -TrustedRoot $chain.Root
+        try {
+            $ok = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -Alpn h2, http/1.1 -ClientCertificate $client, $chain.Intermediate -TrustedRoot $chain.Root -TimeoutSeconds 30
+            $ok.Success | Should -BeTrue
+            $ok.TlsVersion | Should -Be 'Tls12'
+            $ok.CipherSuite | Should -Be 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'
+            $ok.Alpn | Should -Be 'http/1.1'
+            $ok.ClientCertificateSent | Should -BeTrue
+            $refused = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable ev
+            $refused.Success | Should -BeFalse
+            $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+            $tls13 = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TlsVersion Tls13 -ClientCertificate $client, $chain.Intermediate -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue
+            $tls13.Alert | Should -Be 'protocol_version'
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'serves many clients at once' {
+        $server = Start-TlsServer -Certificate $chain.Leaf
+        try {
+            $results = 1..40 | ForEach-Object { "127.0.0.1:$($server.Port)" } | Invoke-TlsHandshake -ThrottleLimit 20 -SkipCertificateCheck -TimeoutSeconds 60
+            @($results | Where-Object Success).Count | Should -Be 40
+        } finally { $server | Stop-TlsServer }
+    }
+}
+
+Describe 'Stop-TlsServer and the server registry' {
+    It 'stops by -Port; an unknown port is ServerNotFound (ObjectNotFound)' {
+        $server = Start-TlsServer -Certificate $chain.Leaf
+        Stop-TlsServer -Port $server.Port
+        $server.IsRunning | Should -BeFalse
+        $err = $null
+        Stop-TlsServer -Port $server.Port -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It '-All stops every server this session started; -PassThru writes them' {
+        $a = Start-TlsServer -Certificate $chain.Leaf
+        $b = Start-TlsServer -Certificate $chain.Leaf
+        $stopped = Stop-TlsServer -All -PassThru
+        $stopped.Port | Should -Contain $a.Port
+        $stopped.Port | Should -Contain $b.Port
+        $a.IsRunning | Should -BeFalse
+        $b.IsRunning | Should -BeFalse
+    }
+
+    It 'removing the module stops the servers of that session only' {
+        $mine = Start-TlsServer -Certificate $chain.Leaf
+        $ps = [powershell]::Create()
+        try {
+            $manifest = Join-Path $RepoRoot 'TlsTools.psd1'
+            $null = $ps.AddScript("Import-Module '$manifest'; `$s = Start-TlsServer -Certificate (New-Certificate -SelfSigned -DnsName localhost); `$s; Remove-Module TlsTools; `$s.IsRunning")
+            $out = $ps.Invoke()
+            $ps.HadErrors | Should -BeFalse
+            $out[0].Port | Should -BeGreaterThan 0
+            $out[1] | Should -BeFalse
+            $mine.IsRunning | Should -BeTrue
+        } finally {
+            $ps.Dispose()
+            $mine | Stop-TlsServer
+        }
+    }
+
+    It 'a port in use is PortInUse (ResourceUnavailable), a certificate without key CertificateHasNoKey' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $err = $null
+            $s = Start-TlsServer -Certificate $chain.Leaf -Port $listener.LocalEndpoint.Port -ErrorAction SilentlyContinue -ErrorVariable err
+            $s | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PortInUse,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        } finally { $listener.Stop() }
+        Get-ErrorId { Start-TlsServer -Certificate $chain.Leaf.WithoutPrivateKey() } | Should -Be 'CertificateHasNoKey'
+    }
+
+    It '-WhatIf starts nothing' {
+        Start-TlsServer -Certificate $chain.Leaf -WhatIf | Should -BeNullOrEmpty
+        Stop-TlsServer -All -PassThru | Should -BeNullOrEmpty
+    }
+
+    It 'the server table fits 120 columns' {
+        $server = Start-TlsServer -Certificate $chain.Leaf
+        try {
+            $null = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -SkipCertificateCheck -TimeoutSeconds 30
+            $null = Wait-Connections $server 1
+            $text = $server | Format-Table | Out-String -Width 120
+            $text | Should -Match 'Address\s+Port\s+Running\s+Completed'
+            (($text -split "`r?`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+            $conn = $server.RecentConnections | Format-Table | Out-String -Width 120
+            (($conn -split "`r?`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        } finally { $server | Stop-TlsServer }
+    }
+}
