@@ -187,15 +187,21 @@ namespace TlsTools.Tls
             return result;
         }
 
+        /// <summary>After a ticket, how long a pause ends the server's ticket flight.</summary>
+        internal static readonly TimeSpan TicketFlightGap = TimeSpan.FromMilliseconds(5);
+
         private static async Task WaitForTickets(TlsClientProtocol protocol, Socket sock, byte[] buffer, TranscriptRecorder recorder, TimeSpan wait, CancellationToken token)
         {
-            // openssl and most servers send NewSessionTicket right after the client's Finished.
+            // openssl and most servers send NewSessionTicket right after the client's Finished, all in one flight:
+            // wait up to `wait` for the first, then only as long as more keep arriving back to back. Every
+            // millisecond here is a millisecond a one-connection-at-a-time server (openssl s_server) cannot serve
+            // the next client.
             var deadline = Stopwatch.StartNew();
             int tickets = 0;
             while (deadline.Elapsed < wait)
             {
                 var left = wait - deadline.Elapsed;
-                if (tickets > 0 && left > TimeSpan.FromMilliseconds(50)) left = TimeSpan.FromMilliseconds(50);
+                if (tickets > 0 && left > TicketFlightGap) left = TicketFlightGap;
                 var receive = sock.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None);
                 var winner = await Task.WhenAny(receive, Task.Delay(left, token)).ConfigureAwait(false);
                 if (winner != receive)
