@@ -188,7 +188,7 @@ namespace TlsTools.Tls
         }
 
         /// <summary>After a ticket, how long a pause ends the server's ticket flight.</summary>
-        internal static readonly TimeSpan TicketFlightGap = TimeSpan.FromMilliseconds(5);
+        internal static readonly TimeSpan TicketFlightGap = TimeSpan.FromMilliseconds(1);
 
         private static async Task WaitForTickets(TlsClientProtocol protocol, Socket sock, byte[] buffer, TranscriptRecorder recorder, TimeSpan wait, CancellationToken token)
         {
