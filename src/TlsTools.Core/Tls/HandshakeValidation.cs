@@ -20,9 +20,11 @@ namespace TlsTools.Tls
         /// <param name="result">A handshake result.</param>
         /// <param name="trustedRoots">The trust anchors; null means the operating system's trust store.</param>
         /// <param name="cancellationToken">Cancels path building.</param>
+        /// <param name="crls">CRLs to check revocation against (none: revocation is not checked).</param>
         /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-        public static ChainValidationResult? Validate(HandshakeResult result, IList<Certificate>? trustedRoots, CancellationToken cancellationToken = default)
+        public static ChainValidationResult? Validate(HandshakeResult result, IList<Certificate>? trustedRoots, CancellationToken cancellationToken = default,
+            IList<CertificateRevocationList>? crls = null)
         {
             if (result == null) throw new ArgumentNullException(nameof(result));
             if (result.Certificates.Length == 0) return null;
@@ -32,6 +34,7 @@ namespace TlsTools.Tls
                 TrustedRoots = trustedRoots,
                 Purpose = ValidationPurpose.ServerAuth,
             };
+            if (crls != null) request.Crls = crls;
             var name = string.IsNullOrEmpty(result.ServerName) ? result.HostName : result.ServerName!;
             name = name.Trim().TrimEnd('.');
             var ipText = name.StartsWith("[", StringComparison.Ordinal) && name.EndsWith("]", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2) : name;

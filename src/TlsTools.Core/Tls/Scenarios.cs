@@ -70,6 +70,16 @@ namespace TlsTools.Tls
     {
         public const string DefaultHostName = "scenario.tlstools.test";
 
+        /// <summary>Makes the scenario's PKI and starts its server on 127.0.0.1 (port 0: a free one).</summary>
+        public static TlsServerHost StartServer(TlsScenario scenario, string? hostName = null, int port = 0)
+        {
+            var kit = Create(scenario, hostName);
+            kit.ServerOptions.Port = port;
+            var host = TlsServerHost.Start(kit.ServerOptions);
+            host.Scenario = kit;
+            return host;
+        }
+
         public static ScenarioKit Create(TlsScenario scenario, string? hostName = null)
         {
             var host = string.IsNullOrWhiteSpace(hostName) ? DefaultHostName : hostName!.Trim();

@@ -141,6 +141,9 @@ namespace TlsTools.Tls
 
         public int Port { get; }
 
+        /// <summary>For a scenario server (Start-TlsServer -Scenario): the kit with the root to trust, the CRL and the expected verdict.</summary>
+        public ScenarioKit? Scenario { get; internal set; }
+
         public string Address => "127.0.0.1";
 
         public bool IsRunning => !_stop.IsCancellationRequested;

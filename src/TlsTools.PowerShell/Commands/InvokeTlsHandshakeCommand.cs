@@ -71,6 +71,10 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         public Certificate[]? TrustedRoot { get; set; }
 
+        /// <summary>CRLs to check the server's chain against (revocation is checked only with CRLs given).</summary>
+        [Parameter]
+        public CertificateRevocationList[]? Crl { get; set; }
+
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
@@ -127,7 +131,7 @@ namespace TlsTools.PowerShell.Commands
         {
             var result = await new TlsClientRunner().HandshakeAsync(target, cancellationToken).ConfigureAwait(false);
             if (!SkipCertificateCheck)
-                HandshakeValidation.Validate(result, TrustedRoot, cancellationToken);
+                HandshakeValidation.Validate(result, TrustedRoot, cancellationToken, Crl);
             emit(() =>
             {
                 WriteObject(result);

@@ -9,44 +9,60 @@ namespace TlsTools.PowerShell.Commands
     /// Starts a TLS server on 127.0.0.1 in the background; it answers each connection with a small HTTP response.
     /// The server keeps running until Stop-TlsServer, module removal or the end of the process.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "TlsServer", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Start, "TlsServer", SupportsShouldProcess = true, DefaultParameterSetName = CertificateSet)]
     [OutputType(typeof(TlsServerHost))]
     public sealed class StartTlsServerCommand : TlsToolsCmdlet
     {
+        private const string CertificateSet = "Certificate";
+        private const string ScenarioSet = "Scenario";
+
         /// <summary>The server certificate, carrying its private key.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
         public Certificate? Certificate { get; set; }
 
         /// <summary>Intermediates sent after the certificate.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         public Certificate[]? Chain { get; set; }
+
+        /// <summary>Known-bad endpoints with a throwaway PKI each ("badssl in a box"); one server per scenario.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ScenarioSet)]
+        public TlsScenario[]? Scenario { get; set; }
+
+        /// <summary>The name a scenario's certificate is made for (default scenario.tlstools.test).</summary>
+        [Parameter(ParameterSetName = ScenarioSet)]
+        public string? HostName { get; set; }
 
         /// <summary>Loopback port; 0 (default) picks a free one.</summary>
         [Parameter]
         [ValidateRange(0, 65535)]
         public int Port { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         [ArgumentCompleter(typeof(TlsVersionCompleter))]
         public TlsVersion[]? TlsVersion { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         [ArgumentCompleter(typeof(TlsCipherSuiteCompleter))]
         public string[]? CipherSuite { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         [ArgumentCompleter(typeof(TlsAlpnCompleter))]
         public string[]? Alpn { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         public SwitchParameter RequireClientCertificate { get; set; }
 
         /// <summary>Roots a client certificate must chain to; given alone, a client certificate is asked for but optional.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = CertificateSet)]
         public Certificate[]? TrustedRoot { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ScenarioSet)
+            {
+                StartScenarios();
+                return;
+            }
             if (!ShouldProcess("127.0.0.1:" + Port + " (" + Certificate!.Subject + ")", "Start TLS server"))
                 return;
             try
@@ -68,6 +84,25 @@ namespace TlsTools.PowerShell.Commands
             catch (TlsToolsException e)
             {
                 WriteFailure(e, Certificate);
+            }
+        }
+
+        private void StartScenarios()
+        {
+            foreach (var scenario in Scenario!)
+            {
+                if (!ShouldProcess("127.0.0.1:" + Port + " (scenario " + scenario + ")", "Start TLS server"))
+                    continue;
+                try
+                {
+                    var server = ScenarioFactory.StartServer(scenario, HostName, Port);
+                    TlsServerRegistry.Add(server);
+                    WriteObject(server);
+                }
+                catch (TlsToolsException e)
+                {
+                    WriteFailure(e, scenario);
+                }
             }
         }
     }
