@@ -25,4 +25,57 @@ Describe 'examples/' {
         $verify = Invoke-OpenSsl verify -CAfile (Join-Path $ca 'rootCA.pem') -verify_hostname myapp.test (Join-Path $out 'myapp.test.pem')
         $verify | Should -Match ': OK'
     }
+
+    It 'Get-ExpiryReport.ps1 reports soon-expiring, healthy and unreachable hosts as HTML and CSV' {
+        $root = New-CaCertificate -Subject 'CN=Expiry Root'
+        $soon = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName soon.test -IpAddress 127.0.0.1 -ValidityDays 10)
+        $fine = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName fine.test -IpAddress 127.0.0.1 -ValidityDays 200)
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $closed.Start(); $closedPort = $closed.LocalEndpoint.Port; $closed.Stop()
+        try {
+            $csv = Join-Path $TestDrive 'hosts.csv'
+            "HostName,Port`n127.0.0.1,$($soon.Port)`n127.0.0.1,$($fine.Port)`n127.0.0.1,$closedPort" | Set-Content $csv
+            $html = Join-Path $TestDrive 'expiry.html'
+            $rows = & (Join-Path $RepoRoot 'examples/Get-ExpiryReport.ps1') -HostsCsv $csv -OutputPath $html -TrustedRoot $root
+            $rows.Count | Should -Be 3
+            ($rows | Where-Object Host -eq "127.0.0.1:$($soon.Port)").Status | Should -Be 'ExpiresSoon'
+            ($rows | Where-Object Host -eq "127.0.0.1:$($fine.Port)").Status | Should -Be 'OK'
+            ($rows | Where-Object Host -eq "127.0.0.1:$closedPort").Status | Should -Be 'Unreachable'
+            Get-Content -Raw $html | Should -Match 'ExpiresSoon'
+            $out = Join-Path $TestDrive 'expiry.csv'
+            & (Join-Path $RepoRoot 'examples/Get-ExpiryReport.ps1') -HostsCsv $csv -OutputPath $out -TrustedRoot $root | Out-Null
+            (Import-Csv $out).Count | Should -Be 3
+        } finally { $soon, $fine | Stop-TlsServer }
+    }
+
+    It 'New-MutualTlsSetup.ps1 refuses a client without a certificate and accepts one with' {
+        $dir = Join-Path $TestDrive 'mtls'
+        $r = & (Join-Path $RepoRoot 'examples/New-MutualTlsSetup.ps1') -OutputDirectory $dir -ClientName alice, bob 6>$null
+        $r.WithoutCertificate | Should -BeFalse
+        $r.WithCertificate | Should -BeTrue
+        $r.ServerChainValid | Should -BeTrue
+        (Read-Certificate -Path (Join-Path $dir 'bob.pfx') -Password (ConvertTo-SecureString 'change-me' -AsPlainText -Force))[0].Subject | Should -Be 'CN=bob'
+    }
+
+    It 'Get-ScanReport.ps1 writes a report of a local server' {
+        $cert = New-Certificate -SelfSigned -DnsName scan.test -IpAddress 127.0.0.1 -Algorithm Rsa2048
+        $server = Start-TlsServer -Certificate $cert
+        try {
+            $md = Join-Path $TestDrive 'scan.md'
+            $p = & (Join-Path $RepoRoot 'examples/Get-ScanReport.ps1') -HostName 127.0.0.1 -Port $server.Port -OutputPath $md
+            $p.TlsVersions | Should -Contain 'Tls12'
+            $text = Get-Content -Raw $md
+            $text | Should -Match '\| Tls12 \| TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 \|'
+            $text | Should -Match 'CN=scan.test'
+        } finally { $server | Stop-TlsServer }
+    }
+
+    It 'Trace-Handshake.ps1 draws the ladder and writes a key log' {
+        $log = Join-Path $TestDrive 'keys.log'
+        $r = & (Join-Path $RepoRoot 'examples/Trace-Handshake.ps1') -KeyLogFile $log 6>$null
+        $r.Success | Should -BeTrue
+        $lines = Get-Content $log
+        ($lines | Where-Object { $_ -match '^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+$' }).Count | Should -Be 1
+        ($lines | Where-Object { $_ -match '^SERVER_TRAFFIC_SECRET_0 ' }).Count | Should -Be 1
+        Get-Content -Raw ([IO.Path]::ChangeExtension($log, '.mmd')) | Should -Match 'sequenceDiagram'
+    }
 }
