@@ -76,6 +76,13 @@ try {
         Write-Host ('{0,-6} {1,-20} {2}' -f $message.Sender, $message.Label, $message.Explanation)
     }
 
+    Step '11b. The same in TLS 1.2, the study note''s figure: Server Key Exchange, Server Hello Done, Client Key Exchange'
+    $tls12 = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tlsServer.Port -ServerName www.quickstart.test -TrustedRoot $root -TlsVersion Tls12 -TimeoutSeconds 30
+    $tls12 | ConvertTo-TlsDiagram | Out-Host
+    foreach ($message in $tls12.Transcript | Where-Object Type -in 'ServerKeyExchange', 'ClientKeyExchange') {
+        Write-Host ('{0,-6} {1,-20} {2}' -f $message.Sender, $message.Label, $message.Explanation)
+    }
+
     Step '12. The client''s verdict on the chain the server sent'
     $validation = $handshake.Validation
     Write-Host ('Certificates sent: ' + (($handshake.Certificates | ForEach-Object Subject) -join ' | '))
