@@ -23,11 +23,15 @@ namespace TlsTools.Pki
         private readonly Lazy<string> _thumbprint;
         private readonly Lazy<string> _thumbprintSha256;
 
-        internal Certificate(BcCertificate certificate, PrivateKey? privateKey = null)
+        /// <param name="certificate">The parsed certificate.</param>
+        /// <param name="privateKey">Its private key, if any; checked against the certificate's public key.</param>
+        /// <param name="keyKnownToMatch">The caller built the certificate for this key: skip the check, which for RSA
+        /// costs BouncyCastle's Miller-Rabin validation of the modulus.</param>
+        internal Certificate(BcCertificate certificate, PrivateKey? privateKey = null, bool keyKnownToMatch = false)
         {
             Bc = certificate ?? throw new ArgumentNullException(nameof(certificate));
             _der = certificate.GetEncoded();
-            if (privateKey != null && !KeyInfo.SamePublicKey(privateKey.Public, certificate.GetPublicKey()))
+            if (privateKey != null && !keyKnownToMatch && !KeyInfo.SamePublicKey(privateKey.Public, certificate.GetPublicKey()))
                 throw new TlsToolsException("KeyMismatch", ErrorKind.InvalidArgument,
                     "The private key does not belong to certificate '" + certificate.SubjectDN + "'.");
             PrivateKey = privateKey;

@@ -85,7 +85,7 @@ namespace TlsTools.Pki
                     Subtrees(options.PermittedDnsNames), Subtrees(options.ExcludedDnsNames)));
             }
             AddDistribution(gen, options);
-            return new Certificate(gen.Generate(KeyFactory.SignatureFactory(signer)), key);
+            return new Certificate(gen.Generate(KeyFactory.SignatureFactory(signer)), key, keyKnownToMatch: true);
         }
 
         /// <summary>Issues a leaf for a request (after checking its signature) or for a key and names. issuer == null means self-signed.</summary>
@@ -133,7 +133,7 @@ namespace TlsTools.Pki
                 throw new TlsToolsException("NameRequired", ErrorKind.InvalidArgument, "A certificate needs a subject or at least one DNS name, IP address or email address.");
             AddDistribution(gen, options);
             var bc = gen.Generate(KeyFactory.SignatureFactory(signer, options.SignatureAlgorithm));
-            return new Certificate(bc, key != null && KeyInfo.SamePublicKey(key.Public, publicKey) ? key : null);
+            return new Certificate(bc, key != null && KeyInfo.SamePublicKey(key.Public, publicKey) ? key : null, keyKnownToMatch: true);
         }
 
         public static CertificateRevocationList CreateCrl(Certificate issuer, IEnumerable<(string SerialNumber, DateTime RevokedAt, RevocationReason? Reason)> revoked,
