@@ -14,7 +14,10 @@ namespace TlsTools.Tests.Reliability
     /// TlsClientRunner.HandshakeAsync and TlsServerScanner.ScanAsync against servers that never answer, answer late, close,
     /// send junk, HTTP, 16 MiB messages, 1,000-certificate chains, one byte a second, endless alerts and records at and
     /// over the size limits: each call ends within its timeout plus slack, with a clear error, and memory stays bounded.
+    /// Runs in the serial collection: the allocation figures are process-wide, and the 2 s timeouts assume no CPU-bound
+    /// test beside them.
     /// </summary>
+    [Collection(SerialReliability.Name)]
     public class HostileServerTests
     {
         private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
