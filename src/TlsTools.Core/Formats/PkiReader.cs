@@ -194,6 +194,7 @@ namespace TlsTools.Formats
 
         private static PfxContents ReadPfx(byte[] data, char[]? password)
         {
+            KdfLimits.CheckPfx(data);
             var store = new Pkcs12StoreBuilder().Build();
             try
             {
@@ -319,6 +320,7 @@ namespace TlsTools.Formats
             if (password == null || password.Length == 0)
                 throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
             EncryptedPrivateKeyInfo info = Guard("InvalidPrivateKey", "encrypted PKCS#8 key", () => EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
+            KdfLimits.CheckEncryptedKey(info);
             AsymmetricKeyParameter key;
             try
             {

@@ -65,8 +65,11 @@ namespace TlsTools.Pki
 
         public string ThumbprintSha256 => _thumbprintSha256.Value;
 
-        public string KeyAlgorithm => KeyInfo.Describe(Bc.GetPublicKey());
-        public int KeySize => KeyInfo.KeySize(Bc.GetPublicKey());
+        // The readers accept a certificate whose key or extensions cannot be parsed (validation reports them), so every
+        // property below that parses lazily answers "unreadable" (null, empty, 0, false) instead of throwing.
+
+        public string KeyAlgorithm => Tolerant(() => KeyInfo.Describe(Bc.GetPublicKey()), e => "unreadable public key (" + e.Message + ")");
+        public int KeySize => Tolerant(() => KeyInfo.KeySize(Bc.GetPublicKey()), _ => 0);
         public string SignatureAlgorithm => SignatureNames.Describe(Bc.SigAlgOid, Bc.SigAlgName);
         public int Version => Bc.Version;
 
@@ -75,26 +78,25 @@ namespace TlsTools.Pki
         public string[] EmailAddresses => _sans.Value.Email.ToArray();
         public string[] Uris => _sans.Value.Uri.ToArray();
 
-        public bool IsCertificateAuthority => Bc.GetBasicConstraints() >= 0;
+        public bool IsCertificateAuthority => Tolerant(() => Bc.GetBasicConstraints() >= 0, _ => false);
 
         /// <summary>The basicConstraints path length, or null when absent or not a CA.</summary>
         public int? PathLength
         {
             get
             {
-                var bc = BasicConstraintsValue;
-                return bc?.PathLenConstraint?.IntValueExact;
+                return Tolerant<int?>(() => BasicConstraintsValue?.PathLenConstraint?.IntValueExact, _ => null);
             }
         }
 
-        public bool IsSelfSigned => Bc.SubjectDN.Equivalent(Bc.IssuerDN) && SignatureVerifiesWith(Bc.GetPublicKey());
+        public bool IsSelfSigned => Tolerant(() => Bc.SubjectDN.Equivalent(Bc.IssuerDN) && SignatureVerifiesWith(Bc.GetPublicKey()), _ => false);
 
         /// <summary>keyUsage bits by name, e.g. DigitalSignature, KeyCertSign; empty when absent.</summary>
         public string[] KeyUsage
         {
             get
             {
-                var ku = Bc.GetKeyUsage();
+                var ku = Tolerant<bool[]?>(() => Bc.GetKeyUsage(), _ => null);
                 if (ku == null) return Array.Empty<string>();
                 string[] names = { "DigitalSignature", "NonRepudiation", "KeyEncipherment", "DataEncipherment", "KeyAgreement", "KeyCertSign", "CrlSign", "EncipherOnly", "DecipherOnly" };
                 var result = new List<string>();
@@ -109,9 +111,8 @@ namespace TlsTools.Pki
         {
             get
             {
-                var eku = Bc.GetExtendedKeyUsage();
-                if (eku == null) return Array.Empty<string>();
-                return eku.Select(o => ExtendedKeyUsageNames.Describe(o.Id)).ToArray();
+                return Tolerant<string[]?>(() => Bc.GetExtendedKeyUsage()?.Select(o => ExtendedKeyUsageNames.Describe(o.Id)).ToArray(), _ => null)
+                       ?? Array.Empty<string>();
             }
         }
 
@@ -121,7 +122,7 @@ namespace TlsTools.Pki
             {
                 var ext = Bc.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
                 if (ext == null) return null;
-                return Hex.Upper(Org.BouncyCastle.Asn1.X509.SubjectKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).GetKeyIdentifier());
+                return Tolerant<string?>(() => Hex.Upper(Org.BouncyCastle.Asn1.X509.SubjectKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).GetKeyIdentifier()), _ => null);
             }
         }
 
@@ -131,8 +132,11 @@ namespace TlsTools.Pki
             {
                 var ext = Bc.GetExtensionValue(X509Extensions.AuthorityKeyIdentifier);
                 if (ext == null) return null;
-                var id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).KeyIdentifier;
-                return id == null ? null : Hex.Upper(id.GetOctets());
+                return Tolerant<string?>(() =>
+                {
+                    var id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).KeyIdentifier;
+                    return id == null ? null : Hex.Upper(id.GetOctets());
+                }, _ => null);
             }
         }
 
@@ -141,7 +145,8 @@ namespace TlsTools.Pki
         public PrivateKey? PrivateKey { get; }
 
         /// <summary>SHA-256 of the SubjectPublicKeyInfo, uppercase hex (matches <see cref="Pki.PrivateKey.PublicKeySha256"/>).</summary>
-        public string PublicKeySha256 => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey());
+        public string PublicKeySha256 => Tolerant(() => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey()),
+            _ => Digest(new Sha256Digest(), Bc.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der)));
 
         /// <summary>The DER encoding (a copy). A method, not a property, so ConvertTo-Json stays readable.</summary>
         public byte[] GetRawData() => (byte[])_der.Clone();
@@ -222,6 +227,19 @@ namespace TlsTools.Pki
         public override int GetHashCode() => Thumbprint.GetHashCode();
         public override string ToString() => Subject;
 
+        /// <summary>Reads a lazily parsed part; a malformed encoding gives <paramref name="fallback"/> instead of a library exception.</summary>
+        private static T Tolerant<T>(Func<T> read, Func<Exception, T> fallback)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return fallback(e);
+            }
+        }
+
         private static string Digest(Org.BouncyCastle.Crypto.IDigest digest, byte[] data)
         {
             digest.BlockUpdate(data, 0, data.Length);
@@ -242,7 +260,15 @@ namespace TlsTools.Pki
         public static SanSet Read(BcCertificate cert)
         {
             var ext = cert.GetExtensionValue(X509Extensions.SubjectAlternativeName);
-            return ext == null ? new SanSet() : FromGeneralNames(GeneralNames.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)));
+            if (ext == null) return new SanSet();
+            try
+            {
+                return FromGeneralNames(GeneralNames.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)));
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return new SanSet(); // a malformed subjectAltName shows no names; validation reports it
+            }
         }
 
         public static SanSet FromGeneralNames(GeneralNames names)

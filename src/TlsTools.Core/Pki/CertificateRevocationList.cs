@@ -51,7 +51,10 @@ namespace TlsTools.Pki
             get
             {
                 var ext = Bc.GetExtensionValue(X509Extensions.CrlNumber);
-                return ext == null ? null : DerInteger.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext)).Value.ToString();
+                if (ext == null) return null;
+                // Parsed on demand: a malformed extension (the CRL reader accepts it) shows as null rather than throwing.
+                try { return DerInteger.GetInstance(X509ExtensionUtilities.FromExtensionValue(ext))?.Value.ToString(); }
+                catch (Exception e) when (!(e is OutOfMemoryException)) { return null; }
             }
         }
 

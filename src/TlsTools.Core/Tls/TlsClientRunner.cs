@@ -36,6 +36,19 @@ namespace TlsTools.Tls
             CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA,
         };
 
+        /// <summary>
+        /// The largest handshake message accepted from a server: 256 KiB (BouncyCastle's default is 32 KiB; OpenSSL's
+        /// max_cert_list is 100 KiB). A bigger one (a hostile 16 MiB Certificate message) ends the handshake with a
+        /// TlsAlertSent error as soon as its 4-byte header arrives, so at most this much is buffered per connection.
+        /// </summary>
+        public const int MaxHandshakeMessageBytes = 256 * 1024;
+
+        /// <summary>
+        /// The most certificates accepted in a server's Certificate message: 100 (BouncyCastle's default is 10, too few
+        /// to show what a server that sends a whole bundle sends). A longer chain ends the handshake with TlsAlertSent.
+        /// </summary>
+        public const int MaxCertificateChainLength = 100;
+
         private static readonly int[] DefaultGroups =
         {
             NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1, NamedGroup.x448,
@@ -461,6 +474,10 @@ namespace TlsTools.Tls
 
             protected override ProtocolVersion[] GetSupportedVersions() => _plan.Versions;
 
+            public override int GetMaxHandshakeMessageSize() => MaxHandshakeMessageBytes;
+
+            public override int GetMaxCertificateChainLength() => MaxCertificateChainLength;
+
             protected override int[] GetSupportedCipherSuites()
             {
                 if (_plan.Suites != null) return _plan.Suites;
@@ -510,7 +527,14 @@ namespace TlsTools.Tls
             public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
             {
                 if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null)
-                    RaisedAlertMessage = message ?? cause?.Message;
+                {
+                    // BouncyCastle's message is often generic ("Failed to read record"); the cause says what was wrong
+                    // (e.g. "Handshake message length exceeds the maximum: 16777215").
+                    var detail = cause;
+                    while (detail?.InnerException != null) detail = detail.InnerException;
+                    RaisedAlertMessage = message == null ? detail?.Message
+                        : detail != null && !string.IsNullOrEmpty(detail.Message) && detail.Message != message ? message + ": " + detail.Message : message;
+                }
             }
 
             public override void NotifyHandshakeComplete()
