@@ -47,7 +47,7 @@ function Get-PesterModulePath {
 function Invoke-CoreTests {
     Write-Host '== xunit (TlsTools.Core.Tests)'
     $trx = Join-Path $out 'core.trx'
-    Remove-Item $trx, (Join-Path $out 'limbo-results.txt'), (Join-Path $out 'fuzz-summary.txt') -ErrorAction Ignore
+    Remove-Item $trx, (Join-Path $out 'limbo-results.txt'), (Join-Path $out 'fuzz-summary.json') -ErrorAction Ignore
     $args = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
     if ($Filter) { $args += @('--filter', $Filter) }
@@ -56,9 +56,12 @@ function Invoke-CoreTests {
         if ($_ -notmatch '^\s+Passed ') { $_ }
     } | Out-Host
     # Scores of the third-party suites and the fuzz run, as the tests wrote them.
-    foreach ($summary in 'limbo-results.txt', 'fuzz-summary.txt') {
-        $file = Join-Path $out $summary
-        if (Test-Path $file) { Get-Content $file -TotalCount 2 | ForEach-Object { Write-Host "   $_" } }
+    $limbo = Join-Path $out 'limbo-results.txt'
+    if (Test-Path $limbo) { Get-Content $limbo -TotalCount 2 | ForEach-Object { Write-Host "   $_" } }
+    $fuzz = Join-Path $out 'fuzz-summary.json'
+    if (Test-Path $fuzz) {
+        $f = Get-Content -Raw $fuzz | ConvertFrom-Json
+        Write-Host ("   fuzz (seeded): {0} inputs, {1} calls, crashes {2}, hangs {3}, slowest call {4} ms" -f $f.inputsTried, $f.calls, $f.crashes, $f.hangs, $f.maxMillisecondsPerCall)
     }
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
