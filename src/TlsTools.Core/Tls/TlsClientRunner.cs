@@ -230,6 +230,8 @@ namespace TlsTools.Tls
                     protocol.ReadInput(buffer, 0, buffer.Length); // discard application data
                 tickets = recorder.Items.Count(i => i.Sender == Sender.Server && i.ContentType == ContentType.handshake && i.Data.Length > 0 && i.Data[0] == HandshakeType.new_session_ticket);
                 if (recorder.Enabled == false) tickets = 1;
+                // The flight has arrived when nothing more is waiting in the socket.
+                if (tickets > 0 && sock.Available == 0) return;
             }
         }
 
