@@ -12,7 +12,13 @@ namespace TlsTools.Formats
     public static class SafeFile
     {
         /// <summary>Writes <paramref name="data"/> to <paramref name="path"/>; an existing file is replaced only with <paramref name="force"/>.</summary>
-        public static void Write(string path, byte[] data, bool force, bool isPrivate)
+        public static void Write(string path, byte[] data, bool force, bool isPrivate) => Write(path, data, force, isPrivate, null);
+
+        /// <summary>
+        /// As <see cref="Write(string, byte[], bool, bool)"/>; <paramref name="wrap"/> (tests only) wraps the temporary
+        /// file's stream, e.g. to inject a fault after some bytes.
+        /// </summary>
+        internal static void Write(string path, byte[] data, bool force, bool isPrivate, Func<Stream, Stream>? wrap)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             if (data == null) throw new ArgumentNullException(nameof(data));
@@ -32,7 +38,9 @@ namespace TlsTools.Formats
                 using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     if (isPrivate) RestrictToOwner(temp);
-                    fs.Write(data, 0, data.Length);
+                    var target = wrap == null ? fs : wrap(fs);
+                    target.Write(data, 0, data.Length);
+                    target.Flush();
                     fs.Flush(true);
                 }
                 if (exists)
@@ -60,6 +68,12 @@ namespace TlsTools.Formats
             {
                 TryDelete(temp);
                 throw new TlsToolsException("WriteFailed", ErrorKind.WriteError, "Could not write '" + full + "': " + e.Message, e, full);
+            }
+            catch
+            {
+                // Any other failure (a fault in the stream, an out-of-memory) must not leave the temporary file behind either.
+                TryDelete(temp);
+                throw;
             }
         }
 
