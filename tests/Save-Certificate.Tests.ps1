@@ -65,4 +65,17 @@ Describe 'Save-Certificate' {
     It 'fails with DirectoryNotFound for a missing folder' {
         Get-ErrorId { $c.Leaf | Save-Certificate -Path (Join-Path $TestDrive 'no/such/dir/x.pem') } | Should -Be 'DirectoryNotFound'
     }
+
+    It 'pairs a certificate with its separately read key into a PFX, and refuses a key that does not match (KeyMismatch)' {
+        $crt = Join-Path $TestDrive 'pair.pem'; $key = Join-Path $TestDrive 'pair.key'
+        $c.Leaf | Save-Certificate -Path $crt | Out-Null
+        $c.Leaf | Save-PrivateKey -Path $key | Out-Null
+        $pfx = Join-Path $TestDrive 'pair.pfx'
+        Read-Certificate -Path $crt | Save-Certificate -Path $pfx -Format Pfx -Password $Password -PrivateKey (Read-PrivateKey -Path $key) | Out-Null
+        (Read-Certificate -Path $pfx -Password $Password).HasPrivateKey | Should -BeTrue
+        $other = New-PrivateKey
+        $bad = Join-Path $TestDrive 'bad.pfx'
+        Get-ErrorId { Read-Certificate -Path $crt | Save-Certificate -Path $bad -Format Pfx -Password $Password -PrivateKey $other } | Should -Be 'KeyMismatch'
+        Test-Path $bad | Should -BeFalse
+    }
 }

@@ -22,6 +22,10 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         public CertificateFormat Format { get; set; } = CertificateFormat.Pem;
 
+        /// <summary>The private key of the first certificate (e.g. from Read-PrivateKey), to pair them in a PFX; it must match.</summary>
+        [Parameter]
+        public PrivateKey? PrivateKey { get; set; }
+
         /// <summary>Protects a PFX.</summary>
         [Parameter]
         public SecureString? Password { get; set; }
@@ -38,6 +42,18 @@ namespace TlsTools.PowerShell.Commands
             {
                 WriteFailure(new TlsToolsException("NoCertificate", ErrorKind.InvalidArgument, "No certificate was given to write."));
                 return;
+            }
+            if (PrivateKey != null)
+            {
+                try
+                {
+                    _certificates[0] = _certificates[0].WithPrivateKey(PrivateKey);
+                }
+                catch (TlsToolsException e)
+                {
+                    WriteFailure(e, _certificates[0]);
+                    return;
+                }
             }
             Save(() => WithPassword(Password, pw => PkiWriter.EncodeCertificates(_certificates, Format, pw)),
                 isPrivate: Format == CertificateFormat.Pfx, what: _certificates.Count + " certificate(s) as " + Format);
