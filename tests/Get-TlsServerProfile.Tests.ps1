@@ -147,7 +147,8 @@ Describe 'Get-TlsServerProfile against real peers' {
         @($r.CipherSuites.Name | Sort-Object) | Should -Be 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'
         @($r.NamedGroups.Name) | Should -Be 'secp384r1', 'x448', 'ffdhe3072'
         $r.PreferredNamedGroup | Should -Be 'secp384r1'
-        $r.CertificateChains | Should -BeNullOrEmpty
+        @($r.CertificateChains).Count | Should -Be 1   # read from a full TLS 1.3 handshake
+        $r.CertificateChains[0].Subject | Should -Be 'CN=b.test'
         $r.SessionIdResumption | Should -BeNullOrEmpty
         $r.Warnings -join ' ' | Should -Match 'TLS 1.2'
         if ($SslScanAvailable) {
@@ -307,5 +308,27 @@ HostName,Port
             $ps.Dispose()
             $silent.Stop()
         }
+    }
+}
+
+Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
+    It 'reads the certificate chains from full TLS 1.3 handshakes, with and without SNI' {
+        $root = New-CaCertificate -Subject 'CN=Tls13Only Root'
+        $inter = New-CaCertificate -Subject 'CN=Tls13Only Issuing' -Issuer $root
+        $leaf = New-Certificate -Issuer $inter -DnsName 'tls13only.test' -IpAddress 127.0.0.1
+        $server = Start-TlsServer -Certificate $leaf -Chain $inter -TlsVersion Tls13
+        try {
+            $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName 'tls13only.test' -TimeoutSeconds 10
+            @($p.TlsVersions | ForEach-Object { "$_" }) | Should -Be @('Tls13')
+            $p.CertificateChains.Count | Should -Be 1
+            $chain = $p.CertificateChains[0]
+            $chain.Certificates[0].Thumbprint | Should -Be $leaf.Thumbprint
+            $chain.Certificates[1].Thumbprint | Should -Be $inter.Thumbprint
+            $chain.ServerNames | Should -Contain 'tls13only.test'
+            $chain.WithoutSni | Should -BeTrue
+            $chain.IsValid | Should -BeFalse        # the test root is not in the system store
+            $chain.Verdict | Should -Match 'UntrustedRoot|MissingIssuer'
+            $p.Warnings | Should -Contain 'TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.'
+        } finally { $server | Stop-TlsServer }
     }
 }

@@ -145,6 +145,22 @@ namespace TlsTools.Scanning
                 cancellationToken.ThrowIfCancellationRequested();
                 r.CertificateChains.Add(Validate(chain, profile, cancellationToken));
             }
+            if (r.CertificateChains.Count == 0 && r.TlsVersions.Contains(TlsVersion.Tls13))
+            {
+                // TLS 1.3 sends the certificate encrypted, so the probes cannot see it: full handshakes can.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var entries = await Tls13ChainsAsync(profile, options, r.Warnings, cancellationToken).ConfigureAwait(false);
+                foreach (var entry in entries)
+                    r.CertificateChains.Add(Validate(entry, profile, cancellationToken));
+                r.ProbeCount += 2;
+                r.ScanMilliseconds += clock.ElapsedMilliseconds;
+                if (entries.Count > 0)
+                {
+                    for (int i = 0; i < r.Warnings.Count; i++)
+                        if (r.Warnings[i].StartsWith("TLS 1.3 signature algorithms, ALPN and certificates", StringComparison.Ordinal))
+                            r.Warnings[i] = "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.";
+                }
+            }
             if (testSessionResumption && r.SessionIdResumption == null)
             {
                 if (r.TlsVersions.Contains(TlsVersion.Tls12))
@@ -220,6 +236,45 @@ namespace TlsTools.Scanning
 
         private static string VerdictOf(ServedCertificateChain c) =>
             c.IsValid ? "Valid" : "Invalid: " + string.Join(", ", c.ValidationFailures.Select(f => f.Check).Distinct());
+
+        /// <summary>
+        /// The chains a TLS 1.3 server sends with and without SNI, from one full TLS 1.3 handshake each (the server's
+        /// name when one is known, and none); identical chains are merged.
+        /// </summary>
+        private static async Task<List<CertificateChainEntry>> Tls13ChainsAsync(ServerProfile profile, ScanOptions options, List<string> warnings, CancellationToken ct)
+        {
+            var host = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName;
+            string? sni = !string.IsNullOrEmpty(profile.ServerName) ? profile.ServerName
+                : System.Net.IPAddress.TryParse(profile.HostName.Trim('[', ']'), out _) ? null : profile.HostName;
+            var entries = new List<CertificateChainEntry>();
+            var runner = new TlsClientRunner();
+            foreach (var name in sni == null ? new string?[] { null } : new string?[] { sni, null })
+            {
+                var result = await runner.HandshakeAsync(new HandshakeOptions
+                {
+                    HostName = host,
+                    Port = profile.Port,
+                    ServerName = name ?? "",
+                    TlsVersions = new[] { TlsVersion.Tls13 },
+                    Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
+                    ConnectTimeout = options.Timeout,
+                    CaptureTranscript = false,
+                    SessionTicketWait = TimeSpan.Zero,
+                }, ct).ConfigureAwait(false);
+                if (!result.Success || result.Certificates.Length == 0)
+                {
+                    warnings.Add("TLS 1.3 certificate chain " + (name == null ? "without SNI" : "for SNI '" + name + "'") + " not read: " + (result.Error ?? "no certificate sent") + ".");
+                    continue;
+                }
+                var ders = result.Certificates.Select(c => c.GetRawData()).ToList();
+                var same = entries.FirstOrDefault(e => e.Certificates.Count == ders.Count && e.Certificates.Zip(ders, (a, b) => a.SequenceEqual(b)).All(x => x));
+                var entry = same ?? new CertificateChainEntry { TlsVersion = TlsVersion.Tls13, Certificates = ders };
+                if (name == null) entry.WithoutSni = true;
+                else entry.ServerNames.Add(name);
+                if (same == null) entries.Add(entry);
+            }
+            return entries;
+        }
 
         /// <summary>One full TLS 1.2 handshake, then one offering its session id: true when the server resumed it.</summary>
         private static async Task<bool?> TestResumptionAsync(ServerProfile profile, ScanOptions options, List<string> warnings, CancellationToken ct)
