@@ -312,11 +312,11 @@ HostName,Port
 }
 
 Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
-    It 'reads the certificate chains from full TLS 1.3 handshakes, with and without SNI' {
+    It 'reads the certificate chains (with and without SNI) and ALPN protocols from full TLS 1.3 handshakes' {
         $root = New-CaCertificate -Subject 'CN=Tls13Only Root'
         $inter = New-CaCertificate -Subject 'CN=Tls13Only Issuing' -Issuer $root
         $leaf = New-Certificate -Issuer $inter -DnsName 'tls13only.test' -IpAddress 127.0.0.1
-        $server = Start-TlsServer -Certificate $leaf -Chain $inter -TlsVersion Tls13
+        $server = Start-TlsServer -Certificate $leaf -Chain $inter -TlsVersion Tls13 -Alpn 'h2', 'http/1.1'
         try {
             $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName 'tls13only.test' -TimeoutSeconds 10
             @($p.TlsVersions | ForEach-Object { "$_" }) | Should -Be @('Tls13')
@@ -328,7 +328,8 @@ Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
             $chain.WithoutSni | Should -BeTrue
             $chain.IsValid | Should -BeFalse        # the test root is not in the system store
             $chain.Verdict | Should -Match 'UntrustedRoot|MissingIssuer'
-            $p.Warnings | Should -Contain 'TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.'
+            @($p.AlpnProtocols | Sort-Object) | Should -Be 'h2', 'http/1.1'
+            $p.Warnings | Should -Contain 'TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes.'
         } finally { $server | Stop-TlsServer }
     }
 }

@@ -153,12 +153,21 @@ namespace TlsTools.Scanning
                 foreach (var entry in entries)
                     r.CertificateChains.Add(Validate(entry, profile, cancellationToken));
                 r.ProbeCount += 2;
+                bool tls13Only = r.TlsVersions.All(v => v == TlsVersion.Tls13);
+                if (tls13Only && r.AlpnProtocols.Count == 0)
+                {
+                    // The probes read ALPN from TLS <= 1.2 ServerHellos; a TLS 1.3-only server answers it encrypted.
+                    r.AlpnProtocols.AddRange(await Tls13AlpnAsync(profile, options, cancellationToken).ConfigureAwait(false));
+                    r.ProbeCount += options.AlpnProtocols.Count;
+                }
                 r.ScanMilliseconds += clock.ElapsedMilliseconds;
                 if (entries.Count > 0)
                 {
                     for (int i = 0; i < r.Warnings.Count; i++)
                         if (r.Warnings[i].StartsWith("TLS 1.3 signature algorithms, ALPN and certificates", StringComparison.Ordinal))
-                            r.Warnings[i] = "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.";
+                            r.Warnings[i] = tls13Only
+                                ? "TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes."
+                                : "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.";
                 }
             }
             if (testSessionResumption && r.SessionIdResumption == null)
@@ -236,6 +245,27 @@ namespace TlsTools.Scanning
 
         private static string VerdictOf(ServedCertificateChain c) =>
             c.IsValid ? "Valid" : "Invalid: " + string.Join(", ", c.ValidationFailures.Select(f => f.Check).Distinct());
+
+        /// <summary>The ALPN protocols a TLS 1.3 server agrees to, one full handshake per candidate (run together).</summary>
+        private static async Task<List<string>> Tls13AlpnAsync(ServerProfile profile, ScanOptions options, CancellationToken ct)
+        {
+            var host = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName;
+            var runner = new TlsClientRunner();
+            var tasks = options.AlpnProtocols.Select(protocol => runner.HandshakeAsync(new HandshakeOptions
+            {
+                HostName = host,
+                Port = profile.Port,
+                ServerName = profile.ServerName,
+                TlsVersions = new[] { TlsVersion.Tls13 },
+                Alpn = new[] { protocol },
+                Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
+                ConnectTimeout = options.Timeout,
+                CaptureTranscript = false,
+                SessionTicketWait = TimeSpan.Zero,
+            }, ct)).ToList();
+            var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+            return results.Where(x => x.Success && !string.IsNullOrEmpty(x.Alpn)).Select(x => x.Alpn!).Distinct().ToList();
+        }
 
         /// <summary>
         /// The chains a TLS 1.3 server sends with and without SNI, from one full TLS 1.3 handshake each (the server's
