@@ -62,6 +62,17 @@ Describe 'Read-Certificate' {
         (Read-Certificate -Path $combined).HasPrivateKey | Should -BeTrue
     }
 
+    It 'reports a private key that belongs to none of the certificates with KeyMismatch, and still reads them' {
+        $mixed = Join-Path $dir 'mixed.pem'
+        $otherKey = Join-Path $dir 'other.key'
+        New-PrivateKey | Save-PrivateKey -Path $otherKey | Out-Null
+        Get-Content $crt, $otherKey | Set-Content $mixed
+        $c = Read-Certificate -Path $mixed -ErrorVariable e -ErrorAction SilentlyContinue
+        $c.Thumbprint | Should -Be $thumb
+        $c.HasPrivateKey | Should -BeFalse
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'KeyMismatch*'
+    }
+
     It 'reads PEM text from the pipeline, line by line as Get-Content sends it' {
         (Get-Content $bundle | Read-Certificate).Count | Should -Be 3
         (Get-Content -Raw $crt | Read-Certificate).Thumbprint | Should -Be $thumb

@@ -31,11 +31,17 @@ namespace TlsTools.Formats
         public const int MaxInputBytes = 64 * 1024 * 1024;
 
         /// <summary>Reads every certificate in the data. Private keys found beside them (PEM bundle, PFX) are attached to their certificate.</summary>
-        public static IReadOnlyList<Certificate> ReadCertificates(byte[] data, char[]? password = null)
+        public static IReadOnlyList<Certificate> ReadCertificates(byte[] data, char[]? password = null) => ReadCertificates(data, password, null);
+
+        /// <summary>
+        /// As <see cref="ReadCertificates(byte[], char[])"/>; problems that do not stop the reading (a private key in a PEM
+        /// bundle that belongs to none of its certificates: ErrorId KeyMismatch) go to <paramref name="onProblem"/>.
+        /// </summary>
+        public static IReadOnlyList<Certificate> ReadCertificates(byte[] data, char[]? password, Action<TlsToolsException>? onProblem)
         {
             CheckSize(data);
             if (Pem.LooksLikePem(data))
-                return ReadCertificatesPem(Text(data), password);
+                return ReadCertificatesPem(Text(data), password, onProblem);
             if (IsPfx(data))
                 return ReadPfx(data, password).Certificates;
             return ReadCertificatesDer(data);
@@ -45,7 +51,7 @@ namespace TlsTools.Formats
         {
             if (!Pem.LooksLikePem(text))
                 throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData, "The text holds no PEM block ('-----BEGIN CERTIFICATE-----').");
-            return ReadCertificatesPem(text, password);
+            return ReadCertificatesPem(text, password, null);
         }
 
         /// <summary>Reads the first private key in the data (PEM, DER PKCS#8/PKCS#1/SEC1, or PFX).</summary>
@@ -116,7 +122,7 @@ namespace TlsTools.Formats
                 return new CertificateRevocationList(new X509Crl(CertificateList.GetInstance(asn1)));
             });
 
-        private static IReadOnlyList<Certificate> ReadCertificatesPem(string text, char[]? password)
+        private static IReadOnlyList<Certificate> ReadCertificatesPem(string text, char[]? password, Action<TlsToolsException>? onProblem)
         {
             var blocks = Pem.Decode(text);
             var certs = new List<BcCertificate>();
@@ -153,7 +159,12 @@ namespace TlsTools.Formats
                 var key = KeyFromPem(block, password);
                 if (key != null) keys.Add(key);
             }
-            return Attach(certs, keys);
+            var result = Attach(certs, keys);
+            int unmatched = keys.Count(k => !result.Any(c => c.PrivateKey == k));
+            if (unmatched > 0)
+                onProblem?.Invoke(new TlsToolsException("KeyMismatch", ErrorKind.InvalidData,
+                    unmatched + " private key(s) in the input belong to none of its " + result.Count + " certificate(s); the certificates are read without them."));
+            return result;
         }
 
         private static IReadOnlyList<Certificate> ReadCertificatesDer(byte[] data)

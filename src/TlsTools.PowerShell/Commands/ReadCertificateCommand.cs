@@ -20,6 +20,7 @@ namespace TlsTools.PowerShell.Commands
 
         protected override SecureString? InputPassword => Password;
 
-        protected override IEnumerable<Certificate> Parse(byte[] data, char[]? password) => PkiReader.ReadCertificates(data, password);
+        protected override IEnumerable<Certificate> Parse(byte[] data, char[]? password) =>
+            PkiReader.ReadCertificates(data, password, problem => WriteFailure(problem));
     }
 }
