@@ -66,7 +66,7 @@ function Invoke-CoreTests {
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
     $c = $x.TestRun.ResultSummary.Counters
-    @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
+    @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
 }
 
 function Invoke-ModuleTests {
@@ -81,7 +81,7 @@ function Invoke-ModuleTests {
     & dotnet pwsh @childArgs | Out-Host
     if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
     $r = Get-Content -Raw $resultFile | ConvertFrom-Json
-    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped }
 }
 
 switch ($Task) {
@@ -95,7 +95,7 @@ switch ($Task) {
         & (Join-Path $PSScriptRoot 'bench/Run-Benchmarks.ps1')
     }
     'test' {
-        $passed = 0; $failed = 0
+        $passed = 0; $failed = 0; $skipped = 0
         try {
             Invoke-Build
             $core = Invoke-CoreTests
@@ -103,12 +103,13 @@ switch ($Task) {
             Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $core.Passed, $core.Failed, $module.Passed, $module.Failed)
             $passed = $core.Passed + $module.Passed
             $failed = $core.Failed + $module.Failed
+            $skipped = $core.Skipped + $module.Skipped
         }
         catch {
             Write-Host "error: $_"
             $failed = [Math]::Max($failed, 1)
         }
-        Write-Host "$passed passed, $failed failed"
+        Write-Host "$passed passed, $failed failed, $skipped skipped"
         if ($failed -gt 0) { exit 1 }
     }
 }

@@ -17,5 +17,5 @@ $cfg.Output.Verbosity = 'Normal'
 $cfg.Output.RenderMode = 'Plaintext'
 if ($Tag) { $cfg.Filter.Tag = $Tag -split ',' }
 $r = Invoke-Pester -Configuration $cfg
-@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount } |
+@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; Skipped = $r.SkippedCount } |
     ConvertTo-Json | Set-Content -Path $ResultFile
