@@ -48,10 +48,10 @@ function Invoke-CoreTests {
     Write-Host '== xunit (TlsTools.Core.Tests)'
     $trx = Join-Path $out 'core.trx'
     Remove-Item $trx, (Join-Path $out 'limbo-results.txt'), (Join-Path $out 'fuzz-summary.json') -ErrorAction Ignore
-    $args = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
+    $testArgs = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
-    if ($Filter) { $args += @('--filter', $Filter) }
-    & dotnet @args | ForEach-Object {
+    if ($Filter) { $testArgs += @('--filter', $Filter) }
+    & dotnet @testArgs | ForEach-Object {
         # Keep the log readable: per-test lines for failures, plus everything the tests print.
         if ($_ -notmatch '^\s+Passed ') { $_ }
     } | Out-Host

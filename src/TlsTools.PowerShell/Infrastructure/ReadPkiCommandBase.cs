@@ -51,17 +51,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 return;
             }
             foreach (var path in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
-            {
-                try
-                {
-                    var data = ReadFile(path);
-                    Emit(data, path);
-                }
-                catch (TlsToolsException e)
-                {
-                    WriteFailure(WithPath(e, path), path);
-                }
-            }
+                ReadPath(path);
         }
 
         protected override void EndProcessing()
@@ -81,7 +71,7 @@ namespace TlsTools.PowerShell.Infrastructure
             var data = _text.Length > 0 ? Encoding.UTF8.GetBytes(_text.ToString()) : _bytes.ToArray();
             try
             {
-                Emit(data, null);
+                Emit(data);
             }
             catch (TlsToolsException e)
             {
@@ -89,7 +79,20 @@ namespace TlsTools.PowerShell.Infrastructure
             }
         }
 
-        private void Emit(byte[] data, string? path)
+        /// <summary>Reads one file and writes what it holds; an unreadable file is reported and the next one is read.</summary>
+        private void ReadPath(string path)
+        {
+            try
+            {
+                Emit(ReadFile(path));
+            }
+            catch (TlsToolsException e)
+            {
+                WriteFailure(WithPath(e, path), path);
+            }
+        }
+
+        private void Emit(byte[] data)
         {
             foreach (var item in WithPassword(InputPassword, pw => new List<T>(Parse(data, pw))))
                 WriteObject(item);
@@ -113,7 +116,7 @@ namespace TlsTools.PowerShell.Infrastructure
                     return;
                 case FileInfo file:
                     _readFiles = true;
-                    foreach (var item in new List<T>(ReadOne(file.FullName))) WriteObject(item);
+                    ReadPath(file.FullName);
                     return;
                 case object[] array:
                     foreach (var element in array) Gather(element);
@@ -122,20 +125,6 @@ namespace TlsTools.PowerShell.Infrastructure
                     WriteFailure(new TlsToolsException("UnsupportedInput", ErrorKind.InvalidArgument,
                         "Cannot read a " + What + " from a " + value.GetType().Name + "; send PEM text, bytes or files."), value);
                     return;
-            }
-        }
-
-        private IEnumerable<T> ReadOne(string path)
-        {
-            try
-            {
-                var data = ReadFile(path);
-                return WithPassword(InputPassword, pw => new List<T>(Parse(data, pw)));
-            }
-            catch (TlsToolsException e)
-            {
-                WriteFailure(WithPath(e, path), path);
-                return Array.Empty<T>();
             }
         }
 
