@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
+using System.Threading;
 
 namespace TlsTools.Loader
 {
@@ -17,6 +18,8 @@ namespace TlsTools.Loader
     {
         private static readonly object Sync = new object();
         private static readonly Dictionary<string, ModuleLoadContext> Contexts = new Dictionary<string, ModuleLoadContext>(StringComparer.Ordinal);
+
+        private static int _imports;
 
         private readonly string _binDirectory;
 
@@ -51,6 +54,24 @@ namespace TlsTools.Loader
                 }
             }
             return context.LoadFromAssemblyName(new AssemblyName(assemblyName));
+        }
+
+        /// <summary>
+        /// Counts an import of the module in any runspace of the process and returns the new count. Type accelerators
+        /// are process-wide, so the root module removes its accelerators only when the last import goes away.
+        /// </summary>
+        public static int AddImport() => Interlocked.Increment(ref _imports);
+
+        /// <summary>Counts a removal of the module and returns how many imports remain.</summary>
+        public static int RemoveImport()
+        {
+            int left = Interlocked.Decrement(ref _imports);
+            if (left < 0)
+            {
+                Interlocked.CompareExchange(ref _imports, 0, left);
+                left = 0;
+            }
+            return left;
         }
 
         /// <inheritdoc />
