@@ -66,22 +66,26 @@ try {
 $r | ConvertTo-Json -Depth 4 -Compress
 '@)
 
-    function Invoke-IsolationChild {
-        <# A fresh pwsh (the one running these tests) runs the child script; returns its report. Bounded to 120 s. #>
-        param([string] $Foreign, [string] $Order)
+    function Invoke-FreshPwsh {
+        <# A fresh pwsh (the one running these tests) runs a script file; returns the JSON report it prints last. Bounded to 120 s. #>
+        param([string] $Path, [string[]] $Arguments = @())
         $exe = [Environment]::ProcessPath
         $prefix = @()
         # Under `dotnet pwsh` the process is dotnet and the first argument is pwsh.dll.
         if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @([Environment]::GetCommandLineArgs()[0]) }
-        $argv = $prefix + @('-NoProfile', '-NonInteractive', '-File', $script:ChildScript, '-RepoRoot', $RepoRoot, '-Foreign', $Foreign, '-Order', $Order)
-        $child = Start-TestProcess -FilePath $exe -ArgumentList $argv
+        $child = Start-TestProcess -FilePath $exe -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $Path) + $Arguments)
         $child.Stdout = $child.Process.StandardOutput.ReadToEndAsync()
         $exited = $child.Process.WaitForExit(120000)
         $exit = if ($exited) { $child.Process.ExitCode } else { -1 }
         $text = $child | Stop-TestProcess
         $json = ($text -split "`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1)
-        if ($exit -ne 0 -or -not $json) { throw "The child pwsh ($Order, $Foreign) failed with exit code ${exit}:`n$text" }
+        if ($exit -ne 0 -or -not $json) { throw "The child pwsh ($Path $Arguments) failed with exit code ${exit}:`n$text" }
         $json | ConvertFrom-Json
+    }
+
+    function Invoke-IsolationChild {
+        param([string] $Foreign, [string] $Order)
+        Invoke-FreshPwsh -Path $script:ChildScript -Arguments @('-RepoRoot', $RepoRoot, '-Foreign', $Foreign, '-Order', $Order)
     }
 
     $script:Tls12Client = 'Client:ClientHello', 'Client:ClientKeyExchange', 'Client:Finished'
@@ -152,5 +156,61 @@ Describe 'TlsTools beside another BouncyCastle in one PowerShell 7 session' -Tag
             foreach ($m in $Tls12Client) { $r.Tls12.Transcript | Should -Not -Contain $m }
             foreach ($m in $Tls13Client) { $r.Tls13.Transcript | Should -Not -Contain $m }
         }
+    }
+}
+
+Describe 'TlsTools in its own load context: import, re-import and removal in one session' -Tag Isolation {
+    It 'type names resolve while imported; the last Remove-Module stops servers and removes them; a re-import brings all back' {
+        $script = Join-Path $TestDrive 'reimport-child.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param([string] $RepoRoot)
+$ErrorActionPreference = 'Stop'
+$manifest = Join-Path $RepoRoot 'TlsTools.psd1'
+$r = [ordered]@{}
+Import-Module $manifest
+$r.Imported = [bool]('TlsTools.Pki.Certificate' -as [type])
+$server = Start-TlsServer -Certificate (New-Certificate -SelfSigned -DnsName localhost)
+# another runspace of this process imports and removes the module: this session keeps its type names and server
+$ps = [powershell]::Create()
+$null = $ps.AddScript("Import-Module '$manifest'; Remove-Module TlsTools").Invoke()
+$ps.Dispose()
+$r.AfterOtherRunspace = [bool]('TlsTools.Tls.TlsVersion' -as [type])
+$r.ServerAfterOtherRunspace = $server.IsRunning
+Import-Module $manifest -Force
+$r.ServerAfterForce = $server.IsRunning
+$r.AfterForce = [bool]('TlsTools.Validation.ChainValidationResult' -as [type])
+$r.HelpAfterForce = (Get-Help New-Certificate).Synopsis
+$server = Start-TlsServer -Certificate (New-Certificate -SelfSigned -DnsName localhost)
+Remove-Module TlsTools
+$r.ServerAfterRemove = $server.IsRunning
+# PowerShell caches a type name it resolved once, so the accelerator table tells what removal took away.
+$accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+$r.AcceleratorsAfterRemove = @($accelerators::Get.Keys | Where-Object { $_ -like 'TlsTools.*' }).Count
+$r.AfterRemove = [bool]('TlsTools.Pki.KeyAlgorithm' -as [type])
+$r.CommandsAfterRemove = @(Get-Command -Module TlsTools -ErrorAction Ignore).Count
+Import-Module $manifest
+$r.AcceleratorsAfterReimport = @($accelerators::Get.Keys | Where-Object { $_ -like 'TlsTools.*' }).Count
+$r.AfterReimport = [bool]('TlsTools.Pki.KeyAlgorithm' -as [type])
+$r.CommandsAfterReimport = @(Get-Command -Module TlsTools).Count
+$r.HelpAfterReimport = (Get-Help Invoke-TlsHandshake).Synopsis
+$r.SameType = (New-CaCertificate -Subject 'CN=x') -is [TlsTools.Pki.Certificate]
+$r | ConvertTo-Json -Compress
+'@
+        $r = Invoke-FreshPwsh -Path $script -Arguments @('-RepoRoot', $RepoRoot)
+        $r.Imported | Should -BeTrue
+        $r.AfterOtherRunspace | Should -BeTrue
+        $r.ServerAfterOtherRunspace | Should -BeTrue
+        $r.ServerAfterForce | Should -BeFalse
+        $r.AfterForce | Should -BeTrue
+        $r.HelpAfterForce | Should -Match '^Issues a leaf certificate'
+        $r.ServerAfterRemove | Should -BeFalse
+        $r.AcceleratorsAfterRemove | Should -Be 0
+        $r.AfterRemove | Should -BeFalse
+        $r.CommandsAfterRemove | Should -Be 0
+        $r.AcceleratorsAfterReimport | Should -BeGreaterThan 20
+        $r.AfterReimport | Should -BeTrue
+        $r.CommandsAfterReimport | Should -Be (Import-PowerShellDataFile (Join-Path $RepoRoot 'TlsTools.psd1')).CmdletsToExport.Count
+        $r.HelpAfterReimport | Should -Match '^Shakes hands'
+        $r.SameType | Should -BeTrue
     }
 }
