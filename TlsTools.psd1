@@ -1,5 +1,6 @@
 @{
-    NestedModules        = @('module/bin/TlsTools.PowerShell.dll')
+    # The root module loads module/bin/TlsTools.PowerShell.dll: in its own load context on PowerShell 7, plainly on 5.1.
+    RootModule           = 'module/TlsTools.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '6f1d3c52-8a4e-4f7b-9c1e-2b7d5a9e0c41'
     Author               = 'TlsTools contributors'

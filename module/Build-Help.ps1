@@ -7,7 +7,8 @@
     "### Title" each, a ```powershell block, then remarks) and optionally "## Notes". Syntax, parameter types,
     positions and pipeline input come from the cmdlets themselves, so they cannot drift from the code.
     Run by the Release build after the module is laid out; fails when a cmdlet has no help file.
-    about_*.help.txt topics are copied beside the root manifest (en-US/), where Get-Help looks for them.
+    about_*.help.txt topics, and a copy of the MAML file, go beside the root manifest (en-US/), where Get-Help looks
+    for them.
 #>
 param(
     [string] $ModuleManifest = (Join-Path (Split-Path $PSScriptRoot -Parent) 'TlsTools.psd1'),
@@ -164,6 +165,10 @@ Move-Item -Force $temp $OutputFile
 
 # About topics: PowerShell looks for them only under the root module's folder (the repository root, where
 # TlsTools.psd1 is), so they are copied to <root>/en-US at build time (a build output, ignored by git).
+# The cmdlet help goes there too: on PowerShell 7 the cmdlets come from an assembly that module/TlsTools.psm1
+# imports with -Assembly, and after a re-import in the same session PowerShell counts them as the root module's,
+# whose folder is then the only one it searches for TlsTools.PowerShell.dll-Help.xml.
 $aboutDir = Join-Path (Split-Path $ModuleManifest -Parent) 'en-US'
 New-Item -ItemType Directory -Force -Path $aboutDir | Out-Null
 Get-ChildItem -Path $HelpSource -Filter 'about_*.help.txt' | Copy-Item -Destination $aboutDir -Force
+Copy-Item -LiteralPath $OutputFile -Destination $aboutDir -Force

@@ -65,3 +65,42 @@ Describe 'TlsTools module, ready to publish' {
         $back.DnsNames | Should -Be $c.Leaf.DnsNames
     }
 }
+
+Describe 'TlsTools module, loaded in its own context on PowerShell 7' -Skip:($PSEdition -ne 'Core') {
+    It 'resolves the type names users write' {
+        [TlsTools.Pki.Certificate].FullName | Should -Be 'TlsTools.Pki.Certificate'
+        [TlsTools.Tls.TlsVersion]::Tls13 | Should -Be 'Tls13'
+        [TlsTools.Validation.ChainValidationResult].Assembly.GetName().Name | Should -Be 'TlsTools.Core'
+        (New-CaCertificate -Subject 'CN=Type Names') -is [TlsTools.Pki.Certificate] | Should -BeTrue
+        $certificateType = (Get-Command New-Certificate).OutputType[0].Type
+        [TlsTools.Pki.Certificate] | Should -Be $certificateType
+    }
+
+    It 'gives every public type of the core and the cmdlets a name that resolves to that very type' {
+        $cmdlets = (Get-Command Invoke-TlsHandshake).ImplementingType.Assembly
+        $core = [TlsTools.Pki.Certificate].Assembly
+        foreach ($type in @($core.GetExportedTypes()) + @($cmdlets.GetExportedTypes())) {
+            $type.FullName -as [type] | Should -Be $type -Because $type.FullName
+        }
+    }
+
+    It 'keeps the cmdlets, the core and BouncyCastle in the TlsTools context and only the loader in the default one' {
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Invoke-TlsHandshake).ImplementingType.Assembly)
+        $context.Name | Should -Be 'TlsTools'
+        $bin = (Resolve-Path (Join-Path $RepoRoot 'module/bin')).Path
+        ($context.Assemblies | ForEach-Object { $_.GetName().Name } | Sort-Object) | Should -Be @('BouncyCastle.Cryptography', 'TlsTools.Core', 'TlsTools.PowerShell')
+        $context.Assemblies | ForEach-Object { Split-Path $_.Location } | Should -Be @($bin, $bin, $bin)
+        $default = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | ForEach-Object { $_.GetName().Name }
+        @($default | Where-Object { $_ -like 'TlsTools*' -or $_ -like 'BouncyCastle*' }) | Should -Be @('TlsTools.Loader')
+    }
+
+    It 'keeps cmdlets, help, formats and type names after Import-Module -Force' {
+        Import-Module (Join-Path $RepoRoot 'TlsTools.psd1') -Force
+        (Get-Command -Module TlsTools).Count | Should -Be (Import-PowerShellDataFile (Join-Path $RepoRoot 'TlsTools.psd1')).CmdletsToExport.Count
+        (Get-Help Test-CertificateChain).Synopsis | Should -Not -Match '^Test-CertificateChain '
+        @((Get-Help Test-CertificateChain -Examples).Examples.Example).Count | Should -BeGreaterOrEqual 2
+        $c = New-CaCertificate -Subject 'CN=After Reimport'
+        $c -is [TlsTools.Pki.Certificate] | Should -BeTrue
+        ($c | Format-List | Out-String) | Should -Match 'Thumbprint'
+    }
+}

@@ -5,8 +5,8 @@ namespace TlsTools.Tls
 {
     // BouncyCastle has no per-message callback; the protocol subclass is the least invasive hook.
     // Incoming messages are seen decrypted in HandleHandshakeMessage; outgoing ones as plaintext records in WriteRecord.
-    // Trap: BouncyCastle's net6.0 build routes writes through the ReadOnlySpan overload, so the net8.0 build of this
-    // class must override that one too, or a net6+ host would see no outgoing messages.
+    // Trap: BouncyCastle's net6.0 build routes writes through a ReadOnlySpan overload this class does not see, so every
+    // host loads BouncyCastle's netstandard2.0 build with it (the module in its own load context, the tests likewise).
 
     internal sealed class CapturingClientProtocol : TlsClientProtocol
     {
@@ -40,14 +40,6 @@ namespace TlsTools.Tls
             _recorder.Outgoing(type, buf, off, len);
             base.WriteRecord(type, buf, off, len);
         }
-
-#if NET6_0_OR_GREATER
-        protected override void WriteRecord(short type, ReadOnlySpan<byte> buffer)
-        {
-            _recorder.Outgoing(type, buffer.ToArray(), 0, buffer.Length);
-            base.WriteRecord(type, buffer);
-        }
-#endif
     }
 
     internal sealed class CapturingServerProtocol : TlsServerProtocol
@@ -82,13 +74,5 @@ namespace TlsTools.Tls
             _recorder.Outgoing(type, buf, off, len);
             base.WriteRecord(type, buf, off, len);
         }
-
-#if NET6_0_OR_GREATER
-        protected override void WriteRecord(short type, ReadOnlySpan<byte> buffer)
-        {
-            if (_recorder.Enabled) _recorder.Outgoing(type, buffer.ToArray(), 0, buffer.Length);
-            base.WriteRecord(type, buffer);
-        }
-#endif
     }
 }

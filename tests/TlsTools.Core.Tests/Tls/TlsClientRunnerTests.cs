@@ -53,15 +53,25 @@ namespace TlsTools.Tests.Tls
         };
 
         [Fact]
-        public void TestHostLoadsTheSpanBuildOfBouncyCastle()
+        public async Task TestHostLoadsTheShippingNetStandardBuilds_AndSeesTheClientsMessages()
         {
-            // The trap from the notes: this net10.0 host loads BouncyCastle's net6.0 build, which writes records through the
-            // ReadOnlySpan overload. The core's net8.0 build must be the one loaded here, so its span override is in play.
-            var spanOverload = typeof(Org.BouncyCastle.Tls.TlsProtocol).GetMethod("WriteRecord", BindingFlags.Instance | BindingFlags.NonPublic,
-                null, new[] { typeof(short), typeof(ReadOnlySpan<byte>) }, null);
-            Assert.NotNull(spanOverload);
-            var tfm = typeof(TlsClientRunner).Assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName;
-            Assert.StartsWith(".NETCoreApp", tfm);
+            // Users run the netstandard2.0 builds of the core and of BouncyCastle (the module loads them in its own load
+            // context); this net10.0 host must load the same ones, not BouncyCastle's net6.0 build, whose span-based
+            // record writers the core does not override (the client's messages would vanish from the transcript).
+            string Tfm(Assembly a) => a.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName;
+            Assert.Equal(".NETStandard,Version=v2.0", Tfm(typeof(TlsClientRunner).Assembly));
+            Assert.Equal(".NETStandard,Version=v2.0", Tfm(typeof(Org.BouncyCastle.Tls.TlsProtocol).Assembly));
+            Assert.Null(typeof(Org.BouncyCastle.Tls.TlsProtocol).GetMethod("WriteRecord", BindingFlags.Instance | BindingFlags.NonPublic,
+                null, new[] { typeof(short), typeof(ReadOnlySpan<byte>) }, null));
+
+            using var server12 = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_2");
+            var r12 = await Run(Opt(server12.Port));
+            Assert.True(r12.Success, r12.Error);
+            Assert.Equal(Tls12Full, Order(r12));
+            using var server13 = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3");
+            var r13 = await Run(Opt(server13.Port));
+            Assert.True(r13.Success, r13.Error);
+            Assert.Equal(Tls13Full, Order(r13, withCcs: false).Take(7).ToArray());
         }
 
         [Fact]

@@ -46,29 +46,17 @@ namespace TlsTools.Scanning.Wire
             {
                 using (cts.Token.Register(() => socket.Dispose()))
                 {
-#if NET8_0_OR_GREATER
-                    await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
-#else
                     await socket.ConnectAsync(endPoint).ConfigureAwait(false);
-#endif
                     connected = true;
                     int sent = 0;
                     while (sent < clientHello.Length)
                     {
-#if NET8_0_OR_GREATER
-                        sent += await socket.SendAsync(clientHello.AsMemory(sent), SocketFlags.None, cts.Token).ConfigureAwait(false);
-#else
                         sent += await socket.SendAsync(new ArraySegment<byte>(clientHello, sent, clientHello.Length - sent), SocketFlags.None).ConfigureAwait(false);
-#endif
                     }
                     var buffer = new byte[16384];
                     while (!parser.Done)
                     {
-#if NET8_0_OR_GREATER
-                        int n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cts.Token).ConfigureAwait(false);
-#else
                         int n = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false);
-#endif
                         if (n <= 0) { parser.EndOfStream(); break; }
                         parser.Feed(buffer, 0, n);
                     }

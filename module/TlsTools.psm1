@@ -1,0 +1,56 @@
+# TlsTools' root module. It decides how the cmdlet assembly is loaded:
+# - PowerShell 7 ('Core'): TlsTools.Loader (module/bin/loader, the only TlsTools assembly in the default load
+#   context) loads TlsTools.PowerShell, TlsTools.Core and BouncyCastle.Cryptography from module/bin into a private
+#   AssemblyLoadContext, so a BouncyCastle that another module loaded cannot replace ours, and ours cannot replace
+#   theirs. The cmdlets are imported from that assembly, and the public types get type accelerators, since
+#   PowerShell resolves type names only in the default context.
+# - Windows PowerShell 5.1 ('Desktop'): no load contexts; the assembly is imported plainly.
+# Formats, types and the exported cmdlets stay in TlsTools.psd1.
+
+$binDirectory = Join-Path $PSScriptRoot 'bin'
+$importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core
+$acceleratorNames = [System.Collections.Generic.List[string]]::new()
+
+if ($PSEdition -eq 'Core') {
+    if (-not ('TlsTools.Loader.ModuleLoadContext' -as [type])) {
+        Add-Type -Path (Join-Path $binDirectory 'loader/TlsTools.Loader.dll')
+    }
+    $assembly = [TlsTools.Loader.ModuleLoadContext]::LoadModule($binDirectory, 'TlsTools.PowerShell')
+    # On a re-import in the same process PowerShell hands back the binary module it imported before from this
+    # assembly without exporting its cmdlets to this module again (PowerShell issue 20710): export them here.
+    $inner = & $importModule -Assembly $assembly -PassThru
+    $addCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+        if (-not $ExecutionContext.SessionState.Module.ExportedCmdlets.ContainsKey($cmdlet.Name)) {
+            $addCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet)) | Out-Null
+        }
+    }
+
+    # [TlsTools.Pki.Certificate], [TlsTools.Tls.TlsVersion]::Tls13 and the like: accelerators for the public types of
+    # the core and the cmdlets, which do not resolve by name from the private context. They are process-wide; the
+    # loader counts the imports so the last removal takes them away.
+    $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
+    $core = $context.LoadFromAssemblyName(($assembly.GetReferencedAssemblies() | Where-Object Name -EQ 'TlsTools.Core'))
+    foreach ($type in @($core.GetExportedTypes()) + @($assembly.GetExportedTypes())) {
+        $existing = $accelerators::Get[$type.FullName]
+        if ($null -eq $existing) { $accelerators::Add($type.FullName, $type) }
+        if ($null -eq $existing -or $existing -eq $type) { $acceleratorNames.Add($type.FullName) }
+    }
+    $null = [TlsTools.Loader.ModuleLoadContext]::AddImport()
+}
+else {
+    $assembly = (& $importModule -Name (Join-Path $binDirectory 'TlsTools.PowerShell.dll') -PassThru).ImplementingAssembly
+}
+
+$cleanup = $assembly.GetType('TlsTools.PowerShell.Infrastructure.TlsServerModuleCleanup', $true)
+$ExecutionContext.SessionState.Module.OnRemove = {
+    param($module)
+    # Stops the servers this session started. The assembly's IModuleAssemblyCleanup does the same when PowerShell
+    # removes the binary module, but not after a re-import, where PowerShell no longer lists it under this module.
+    $cleanup::new().OnRemove($module)
+    if ($acceleratorNames.Count -and [TlsTools.Loader.ModuleLoadContext]::RemoveImport() -eq 0) {
+        $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+        foreach ($name in $acceleratorNames) { $null = $accelerators::Remove($name) }
+    }
+}.GetNewClosure()

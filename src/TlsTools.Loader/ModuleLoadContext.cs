@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Threading;
+
+namespace TlsTools.Loader
+{
+    /// <summary>
+    /// A private <see cref="AssemblyLoadContext"/> for the module's bin folder. Every assembly that has a file there
+    /// (TlsTools.PowerShell, TlsTools.Core, BouncyCastle.Cryptography) is loaded from that file into this context,
+    /// whatever copy of the same name the default context already holds or loads later; everything else
+    /// (System.Management.Automation, the framework) falls back to the default context, so the cmdlets and the
+    /// session still share PowerShell's types.
+    /// </summary>
+    public sealed class ModuleLoadContext : AssemblyLoadContext
+    {
+        private static readonly object Sync = new object();
+        private static readonly Dictionary<string, ModuleLoadContext> Contexts = new Dictionary<string, ModuleLoadContext>(StringComparer.Ordinal);
+
+        private static int _imports;
+
+        private readonly string _binDirectory;
+
+        private ModuleLoadContext(string binDirectory)
+            : base("TlsTools", isCollectible: false)
+        {
+            _binDirectory = binDirectory;
+        }
+
+        /// <summary>The folder this context loads from.</summary>
+        public string BinDirectory => _binDirectory;
+
+        /// <summary>
+        /// Loads <paramref name="assemblyName"/>.dll from <paramref name="binDirectory"/> into the private context for
+        /// that folder and returns it. One context per folder for the life of the process, so a re-import (or
+        /// Import-Module -Force) gets the same assemblies and types as before.
+        /// </summary>
+        public static Assembly LoadModule(string binDirectory, string assemblyName)
+        {
+            if (binDirectory is null) throw new ArgumentNullException(nameof(binDirectory));
+            if (assemblyName is null) throw new ArgumentNullException(nameof(assemblyName));
+            string dir = Path.GetFullPath(binDirectory);
+            string path = Path.Combine(dir, assemblyName + ".dll");
+            if (!File.Exists(path)) throw new FileNotFoundException("The module assembly is missing; build the module first.", path);
+            ModuleLoadContext context;
+            lock (Sync)
+            {
+                if (!Contexts.TryGetValue(dir, out context!))
+                {
+                    context = new ModuleLoadContext(dir);
+                    Contexts.Add(dir, context);
+                }
+            }
+            return context.LoadFromAssemblyName(new AssemblyName(assemblyName));
+        }
+
+        /// <summary>
+        /// Counts an import of the module in any runspace of the process and returns the new count. Type accelerators
+        /// are process-wide, so the root module removes its accelerators only when the last import goes away.
+        /// </summary>
+        public static int AddImport() => Interlocked.Increment(ref _imports);
+
+        /// <summary>Counts a removal of the module and returns how many imports remain.</summary>
+        public static int RemoveImport()
+        {
+            int left = Interlocked.Decrement(ref _imports);
+            if (left < 0)
+            {
+                Interlocked.CompareExchange(ref _imports, 0, left);
+                left = 0;
+            }
+            return left;
+        }
+
+        /// <inheritdoc />
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            if (string.IsNullOrEmpty(assemblyName.Name)) return null;
+            string path = Path.Combine(_binDirectory, assemblyName.Name + ".dll");
+            // Only this module's own files; null lets the default context resolve the rest (PowerShell, the framework).
+            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
+    }
+}
