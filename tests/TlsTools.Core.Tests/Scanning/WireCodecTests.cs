@@ -190,7 +190,7 @@ namespace TlsTools.Tests.Scanning
             Assert.Equal(2, parser.Certificates.Count);
             Assert.Equal(300, parser.Certificates[0].Length);
             Assert.True(parser.ServerHelloDone);
-            var ske = ServerFlightParser.ParseServerKeyExchange(parser.ServerKeyExchange!, CipherSuiteCatalog.Find(0xC02F)!, 0x0303);
+            var ske = ServerFlightParser.ParseServerKeyExchange(parser.ServerKeyExchange!, TlsRegistry.CipherSuites.Find(0xC02F)!, 0x0303);
             Assert.Equal(29, ske.NamedGroup);
             Assert.Equal(0x0804, ske.SignatureScheme);
         }
@@ -304,7 +304,7 @@ namespace TlsTools.Tests.Scanning
                 {
                     try
                     {
-                        ServerFlightParser.ParseServerKeyExchange(p.ServerKeyExchange, CipherSuiteCatalog.Get(p.Hello.CipherSuite), p.Hello.Version);
+                        ServerFlightParser.ParseServerKeyExchange(p.ServerKeyExchange, TlsRegistry.CipherSuites.Get(p.Hello.CipherSuite), p.Hello.Version);
                     }
                     catch (TlsToolsException) { }
                 }

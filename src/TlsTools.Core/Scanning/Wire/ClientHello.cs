@@ -68,14 +68,14 @@ namespace TlsTools.Scanning.Wire
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             bool tls13 = spec.Version == TlsVersion.Tls13;
             var body = new MemoryStream();
-            U16(body, tls13 ? 0x0303 : spec.Version.ToWire());
+            U16(body, tls13 ? 0x0303 : TlsRegistry.Versions.ToWire(spec.Version));
             Raw(body, RandomBytes(32));
             if (tls13) { body.WriteByte(32); Raw(body, RandomBytes(32)); } // middlebox-compatibility session id
             else body.WriteByte(0);
 
             var suites = new List<int>(spec.CipherSuites);
-            if (spec.RenegotiationScsv) suites.Add(CipherSuiteCatalog.EmptyRenegotiationInfoScsv);
-            if (spec.FallbackScsv) suites.Add(CipherSuiteCatalog.FallbackScsv);
+            if (spec.RenegotiationScsv) suites.Add(TlsRegistry.CipherSuites.EmptyRenegotiationInfoScsv);
+            if (spec.FallbackScsv) suites.Add(TlsRegistry.CipherSuites.FallbackScsv);
             if (suites.Count == 0 || suites.Count > 32767)
                 throw new TlsToolsException("InvalidClientHello", ErrorKind.InvalidArgument, "A ClientHello needs 1 to 32767 cipher suites.");
             U16(body, suites.Count * 2);
@@ -186,8 +186,8 @@ namespace TlsTools.Scanning.Wire
                 case 29: { var k = new byte[32]; k[0] = 9; return k; }
                 case 30: { var k = new byte[56]; k[0] = 5; return k; }
             }
-            var info = NamedGroupCatalog.Find(group);
-            if (info != null && info.Kind == "FFDHE") { var k = new byte[info.KeyShareLength]; k[k.Length - 1] = 2; return k; }
+            var info = TlsRegistry.NamedGroups.Find(group);
+            if (info != null && info.Kind == NamedGroupKind.FiniteField) { var k = new byte[info.KeyShareLength]; k[k.Length - 1] = 2; return k; }
             return RandomBytes(info != null && info.KeyShareLength > 0 ? info.KeyShareLength : 32);
         }
 
