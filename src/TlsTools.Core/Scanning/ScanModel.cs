@@ -40,7 +40,7 @@ namespace TlsTools.Scanning
         /// <summary>An estimate that may grow while the scan learns what the server accepts.</summary>
         public int EstimatedProbes { get; }
 
-        /// <summary>What the probe that just finished was testing, e.g. "TLSv1.2 cipher suites".</summary>
+        /// <summary>What the probe that just finished was testing, e.g. "TLS 1.2 cipher suites".</summary>
         public string Activity { get; }
 
         /// <summary>0..100, never 100 before the scan returns.</summary>

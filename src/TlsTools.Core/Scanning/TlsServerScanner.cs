@@ -259,7 +259,7 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls13, Tls13Suites);
                 spec.NamedGroups = offered;
-                var r = await ProbeAsync(spec, false, "TLSv1.3 named groups").ConfigureAwait(false);
+                var r = await ProbeAsync(spec, false, "TLS 1.3 named groups").ConfigureAwait(false);
                 var h = r.Hello;
                 if (h == null || h.Version != 0x0304 || h.KeyShareGroup == null) return null;
                 return offered.Contains(h.KeyShareGroup.Value) ? h.KeyShareGroup : null;
@@ -271,8 +271,8 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls12, EcdheSuites);
                 spec.NamedGroups = offered;
-                var r = await ProbeAsync(spec, true, "TLSv1.2 named groups").ConfigureAwait(false);
-                var ske = ReadKeyExchange(r, "TLSv1.2 named groups");
+                var r = await ProbeAsync(spec, true, "TLS 1.2 named groups").ConfigureAwait(false);
+                var ske = ReadKeyExchange(r, "TLS 1.2 named groups");
                 if (ske?.NamedGroup == null) return null;
                 _tls12GroupVersion = TlsRegistry.Versions.FromWire(r.Hello!.Version);
                 if (!offered.Contains(ske.NamedGroup.Value))
@@ -287,9 +287,9 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls12, SignedEphemeralSuites);
                 spec.SignatureSchemes = offered;
-                var r = await ProbeAsync(spec, true, "TLSv1.2 signature algorithms").ConfigureAwait(false);
+                var r = await ProbeAsync(spec, true, "TLS 1.2 signature algorithms").ConfigureAwait(false);
                 if (r.Hello == null || r.Hello.Version != 0x0303) return null;
-                var ske = ReadKeyExchange(r, "TLSv1.2 signature algorithms");
+                var ske = ReadKeyExchange(r, "TLS 1.2 signature algorithms");
                 if (ske?.SignatureScheme == null) return null;
                 return offered.Contains(ske.SignatureScheme.Value) ? ske.SignatureScheme : null;
             };

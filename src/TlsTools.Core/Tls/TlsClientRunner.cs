@@ -353,9 +353,7 @@ namespace TlsTools.Tls
 
         private static string AlertMeaningText(string name)
         {
-            var m = TranscriptDecoder.DecodeAlert(Sender.Server, new byte[] { 2, (byte)AlertCode(name) }, new DecodeContext()).Explanation;
-            int colon = m.IndexOf(" alert: ", StringComparison.Ordinal);
-            return colon > 0 ? m.Substring(colon + 8).TrimEnd('.') : name;
+            return TlsRegistry.Alerts.Meaning(AlertCode(name));
         }
 
         private static int AlertCode(string name)

@@ -37,8 +37,6 @@ namespace TlsTools.Tls
             }
         }
 
-        internal static TranscriptMessage DecodeAlert(Sender sender, byte[]? body, DecodeContext ctx) => RecordDecoder.Alert(sender, body, ctx);
-
         internal static TranscriptMessage DecodeHandshake(Sender sender, byte[]? message, DecodeContext ctx)
         {
             message ??= Array.Empty<byte>();
@@ -106,8 +104,6 @@ namespace TlsTools.Tls
             if (s.Authentication == "anon") return s.KeyExchange == "ECDHE" ? "ECDH_anon" : "DH_anon";
             return s.KeyExchange;
         }
-
-        internal static string VersionText(int v) => TlsRegistry.Versions.Name(v);
 
         internal static string Hex(byte[] data) => DecodeText.Hex(data);
     }
