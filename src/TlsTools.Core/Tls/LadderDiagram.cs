@@ -83,8 +83,8 @@ namespace TlsTools.Tls
 
         // Field values and extension keys as the decoder prints them (names from the registry).
         private static readonly string Tls13 = TlsRegistry.Versions.Name(TlsVersion.Tls13);
-        private static readonly string KeyShare = TlsRegistry.Extensions.Name(51), ServerName = TlsRegistry.Extensions.Name(0),
-            Alpn = TlsRegistry.Extensions.Name(16);
+        private static readonly string KeyShare = TlsRegistry.Extensions.Name(ExtensionCodes.KeyShare), ServerName = TlsRegistry.Extensions.Name(ExtensionCodes.ServerName),
+            Alpn = TlsRegistry.Extensions.Name(ExtensionCodes.Alpn);
 
         /// <summary>A short summary of a message's decoded fields.</summary>
         public static string Summary(TranscriptMessage m)

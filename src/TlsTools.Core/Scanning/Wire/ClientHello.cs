@@ -49,9 +49,12 @@ namespace TlsTools.Scanning.Wire
     /// <summary>Encodes probing ClientHellos as TLS records (no BouncyCastle handshake code involved).</summary>
     internal static class ClientHelloCodec
     {
-        public const int ExtServerName = 0, ExtStatusRequest = 5, ExtSupportedGroups = 10, ExtEcPointFormats = 11,
-            ExtSignatureAlgorithms = 13, ExtAlpn = 16, ExtEncryptThenMac = 22, ExtExtendedMasterSecret = 23, ExtSessionTicket = 35,
-            ExtSupportedVersions = 43, ExtPskKeyExchangeModes = 45, ExtKeyShare = 51, ExtRenegotiationInfo = 0xFF01;
+        public const int ExtServerName = ExtensionCodes.ServerName, ExtStatusRequest = ExtensionCodes.StatusRequest,
+            ExtSupportedGroups = ExtensionCodes.SupportedGroups, ExtEcPointFormats = ExtensionCodes.EcPointFormats,
+            ExtSignatureAlgorithms = ExtensionCodes.SignatureAlgorithms, ExtAlpn = ExtensionCodes.Alpn, ExtEncryptThenMac = ExtensionCodes.EncryptThenMac,
+            ExtExtendedMasterSecret = ExtensionCodes.ExtendedMasterSecret, ExtSessionTicket = ExtensionCodes.SessionTicket,
+            ExtSupportedVersions = ExtensionCodes.SupportedVersions, ExtPskKeyExchangeModes = ExtensionCodes.PskKeyExchangeModes,
+            ExtKeyShare = ExtensionCodes.KeyShare, ExtRenegotiationInfo = ExtensionCodes.RenegotiationInfo;
 
         private static readonly Random Rng = new Random();
 

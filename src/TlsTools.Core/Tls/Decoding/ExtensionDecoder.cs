@@ -45,16 +45,12 @@ namespace TlsTools.Tls
             }
         }
 
-        private const int ServerName = 0, MaxFragmentLength = 1, StatusRequest = 5, SupportedGroups = 10, EcPointFormats = 11,
-            SignatureAlgorithms = 13, Alpn = 16, Padding = 21, RecordSizeLimit = 28, PreSharedKey = 41, EarlyData = 42,
-            SupportedVersions = 43, PskKeyExchangeModes = 45, SignatureAlgorithmsCert = 50, KeyShare = 51, RenegotiationInfo = 0xFF01;
-
         private static object Value(int type, byte[] data, Sender sender, TranscriptMessageType msg, HelloInfo info)
         {
             var r = new WireReader(data, TlsRegistry.Extensions.Name(type));
             switch (type)
             {
-                case ServerName:
+                case ExtensionCodes.ServerName:
                 {
                     if (data.Length == 0) return "acknowledged";
                     var list = r.Vector16("server_name list");
@@ -68,24 +64,24 @@ namespace TlsTools.Tls
                     if (names.Count > 0) info.ServerName = names[0];
                     return names.Count == 1 ? names[0] : (object)names.ToArray();
                 }
-                case SupportedGroups:
+                case ExtensionCodes.SupportedGroups:
                     return DecodeText.U16List(r.VectorBytes(2)).Select(TlsRegistry.NamedGroups.Name).ToArray();
-                case EcPointFormats:
+                case ExtensionCodes.EcPointFormats:
                     return r.VectorBytes(1).Select(b => b == 0 ? "uncompressed" : b == 1 ? "ansiX962_compressed_prime" : b == 2 ? "ansiX962_compressed_char2" : b.ToString(CultureInfo.InvariantCulture)).ToArray();
-                case SignatureAlgorithms:
-                case SignatureAlgorithmsCert:
+                case ExtensionCodes.SignatureAlgorithms:
+                case ExtensionCodes.SignatureAlgorithmsCert:
                 {
                     var schemes = DecodeText.SchemeList(r.VectorBytes(2));
-                    if (type == SignatureAlgorithms) info.SignatureSchemes.AddRange(schemes);
+                    if (type == ExtensionCodes.SignatureAlgorithms) info.SignatureSchemes.AddRange(schemes);
                     return schemes;
                 }
-                case Alpn:
+                case ExtensionCodes.Alpn:
                 {
                     var list = r.Vector16("ALPN list");
                     while (!list.AtEnd) info.Alpn.Add(DecodeText.Ascii(list.VectorBytes(1)));
                     return info.Alpn.Count == 1 && sender == Sender.Server ? info.Alpn[0] : (object)info.Alpn.ToArray();
                 }
-                case SupportedVersions:
+                case ExtensionCodes.SupportedVersions:
                     if (sender == Sender.Client)
                     {
                         var codes = DecodeText.U16List(r.VectorBytes(1));
@@ -93,28 +89,28 @@ namespace TlsTools.Tls
                         return codes.Select(TlsRegistry.Versions.Name).ToArray();
                     }
                     return TlsRegistry.Versions.Name(r.U16());
-                case KeyShare:
+                case ExtensionCodes.KeyShare:
                     return KeyShareValue(r, sender, msg, info);
-                case PskKeyExchangeModes:
+                case ExtensionCodes.PskKeyExchangeModes:
                     return r.VectorBytes(1).Select(b => b == 0 ? "psk_ke" : b == 1 ? "psk_dhe_ke" : b.ToString(CultureInfo.InvariantCulture)).ToArray();
-                case RenegotiationInfo:
+                case ExtensionCodes.RenegotiationInfo:
                 {
                     var v = r.VectorBytes(1);
                     return v.Length == 0 ? "empty (initial handshake)" : DecodeText.Hex(v);
                 }
-                case RecordSizeLimit:
+                case ExtensionCodes.RecordSizeLimit:
                     return r.U16();
-                case MaxFragmentLength:
+                case ExtensionCodes.MaxFragmentLength:
                     return r.U8() switch { 1 => "512", 2 => "1024", 3 => "2048", 4 => "4096", var x => x.ToString(CultureInfo.InvariantCulture) };
-                case StatusRequest:
+                case ExtensionCodes.StatusRequest:
                     if (data.Length == 0) return "acknowledged";
                     return r.U8() == 1 ? "ocsp" : "other";
-                case PreSharedKey:
+                case ExtensionCodes.PreSharedKey:
                     if (sender == Sender.Server) return "selected identity " + r.U16();
                     return r.Vector16("PSK identities").CountVectors(2, 4) + " identities";
-                case EarlyData:
+                case ExtensionCodes.EarlyData:
                     return data.Length == 4 ? "max " + r.U32() + " bytes" : "requested";
-                case Padding:
+                case ExtensionCodes.Padding:
                     return data.Length + " bytes";
                 default:
                     if (data.Length == 0) return "present";

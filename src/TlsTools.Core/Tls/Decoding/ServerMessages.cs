@@ -51,8 +51,6 @@ namespace TlsTools.Tls
     /// </summary>
     internal static class ServerMessages
     {
-        internal const int ExtAlpn = 16, ExtSupportedVersions = 43, ExtKeyShare = 51, ExtRenegotiationInfo = 0xFF01;
-
         /// <summary>The fixed random that marks a HelloRetryRequest (RFC 8446 4.1.3).</summary>
         internal static readonly byte[] HelloRetryRequestRandom =
         {
@@ -104,18 +102,18 @@ namespace TlsTools.Tls
         {
             switch (type)
             {
-                case ExtSupportedVersions:
+                case ExtensionCodes.SupportedVersions:
                     h.SelectedVersion = data.U16();
                     h.Version = h.SelectedVersion.Value;
                     break;
-                case ExtRenegotiationInfo:
+                case ExtensionCodes.RenegotiationInfo:
                     h.RenegotiationInfo = data.VectorBytes(1);
                     break;
-                case ExtAlpn:
+                case ExtensionCodes.Alpn:
                     var list = data.Vector16("ALPN list");
                     h.Alpn = Encoding.ASCII.GetString(list.VectorBytes(1));
                     break;
-                case ExtKeyShare:
+                case ExtensionCodes.KeyShare:
                     h.KeyShareGroup = data.U16();
                     break;
             }

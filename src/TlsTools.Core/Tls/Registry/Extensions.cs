@@ -11,6 +11,15 @@ namespace TlsTools.Tls
         internal ExtensionInfo(int code, string name) : base(code, name, null) { }
     }
 
+    /// <summary>The extension codes TlsTools' own parsers and ClientHello builder switch on (names live in the registry table).</summary>
+    internal static class ExtensionCodes
+    {
+        public const int ServerName = 0, MaxFragmentLength = 1, StatusRequest = 5, SupportedGroups = 10, EcPointFormats = 11,
+            SignatureAlgorithms = 13, Alpn = 16, Padding = 21, EncryptThenMac = 22, ExtendedMasterSecret = 23, RecordSizeLimit = 28,
+            SessionTicket = 35, PreSharedKey = 41, EarlyData = 42, SupportedVersions = 43, PskKeyExchangeModes = 45,
+            SignatureAlgorithmsCert = 50, KeyShare = 51, RenegotiationInfo = 0xFF01;
+    }
+
     public static partial class TlsRegistry
     {
         /// <summary>IANA TLS extension types.</summary>
