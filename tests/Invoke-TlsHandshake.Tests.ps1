@@ -375,6 +375,10 @@ Describe 'Invoke-TlsHandshake output' {
         @{ Parameter = 'CipherSuite'; Word = 'TLS_AES_1'; Expected = 'TLS_AES_128_GCM_SHA256' }
         @{ Parameter = 'NamedGroup'; Word = 'secp3'; Expected = 'secp384r1' }
         @{ Parameter = 'SignatureAlgorithm'; Word = 'rsa_pss_rsae'; Expected = 'rsa_pss_rsae_sha256' }
+        @{ Parameter = 'CipherSuite'; Word = 'TLS_ECDHE_RSA_WITH_AES_128_G'; Expected = 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' }
+        @{ Parameter = 'NamedGroup'; Word = 'x2'; Expected = 'x25519' }
+        @{ Parameter = 'NamedGroup'; Word = 'X25519ML'; Expected = 'X25519MLKEM768' }
+        @{ Parameter = 'SignatureAlgorithm'; Word = 'ecdsa_secp2'; Expected = 'ecdsa_secp256r1_sha256' }
         @{ Parameter = 'TlsVersion'; Word = 'Tls1'; Expected = 'Tls13' }
         @{ Parameter = 'Alpn'; Word = 'ht'; Expected = "'http/1.1'" }
     ) {

@@ -40,7 +40,7 @@ namespace TlsTools.Scanning
         /// <summary>An estimate that may grow while the scan learns what the server accepts.</summary>
         public int EstimatedProbes { get; }
 
-        /// <summary>What the probe that just finished was testing, e.g. "TLSv1.2 cipher suites".</summary>
+        /// <summary>What the probe that just finished was testing, e.g. "TLS 1.2 cipher suites".</summary>
         public string Activity { get; }
 
         /// <summary>0..100, never 100 before the scan returns.</summary>
@@ -61,11 +61,11 @@ namespace TlsTools.Scanning
         public string Encryption { get; set; } = "";
         public string Mac { get; set; } = "";
         public int KeySize { get; set; }
-        /// <summary>Rating for this suite with this version (<see cref="CipherSuiteCatalog.Rate"/>).</summary>
+        /// <summary>Rating for this suite with this version (<see cref="TlsRegistry.CipherSuites.Rate"/>).</summary>
         public CipherSuiteStrength Strength { get; set; }
         public string? StrengthReason { get; set; }
 
-        public override string ToString() => TlsVersion.DisplayName() + " " + Name;
+        public override string ToString() => TlsRegistry.Versions.Name(TlsVersion) + " " + Name;
     }
 
     /// <summary>Whether the server picks the suite by its own order, for one version.</summary>
@@ -84,7 +84,7 @@ namespace TlsTools.Scanning
         public string Name { get; set; } = "";
         public int Code { get; set; }
 
-        public override string ToString() => TlsVersion.DisplayName() + " " + Name;
+        public override string ToString() => TlsRegistry.Versions.Name(TlsVersion) + " " + Name;
     }
 
     /// <summary>A certificate chain as the server sent it in a TLS ≤ 1.2 Certificate message, leaf first.</summary>

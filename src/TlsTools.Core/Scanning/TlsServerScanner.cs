@@ -116,18 +116,18 @@ namespace TlsTools.Scanning
 
             // ---- candidate lists -------------------------------------------------------------------------------------
 
-            private static readonly int[] Tls13Suites = CipherSuiteCatalog.All.Where(s => s.IsTls13).Select(s => s.Code).ToArray();
+            private static readonly int[] Tls13Suites = TlsRegistry.CipherSuites.All.Where(s => s.IsTls13).Select(s => s.Code).ToArray();
 
-            private static readonly int[] Tls12Suites = CipherSuiteCatalog.All.Where(s => !s.IsTls13 && s.Code != 0).Select(s => s.Code).ToArray();
+            private static readonly int[] Tls12Suites = TlsRegistry.CipherSuites.All.Where(s => !s.IsTls13 && s.Code != 0).Select(s => s.Code).ToArray();
 
             // Before TLS 1.2 there are no AEAD or SHA-256/384 MAC suites.
-            private static readonly int[] LegacySuites = CipherSuiteCatalog.All
+            private static readonly int[] LegacySuites = TlsRegistry.CipherSuites.All
                 .Where(s => !s.IsTls13 && s.Code != 0 && s.Mac != "AEAD" && s.Mac != "SHA256" && s.Mac != "SHA384")
                 .Select(s => s.Code).ToArray();
 
-            private static readonly int[] EcdheSuites = CipherSuiteCatalog.All.Where(s => !s.IsTls13 && s.KeyExchange == "ECDHE").Select(s => s.Code).ToArray();
+            private static readonly int[] EcdheSuites = TlsRegistry.CipherSuites.All.Where(s => !s.IsTls13 && s.KeyExchange == "ECDHE").Select(s => s.Code).ToArray();
 
-            private static readonly int[] SignedEphemeralSuites = CipherSuiteCatalog.All.Where(s => !s.IsTls13 && s.IsEphemeralSigned).Select(s => s.Code).ToArray();
+            private static readonly int[] SignedEphemeralSuites = TlsRegistry.CipherSuites.All.Where(s => !s.IsTls13 && s.IsEphemeralSigned).Select(s => s.Code).ToArray();
 
             // Common groups first so a server following the client's order picks a usual one.
             private static readonly int[] PreferredFirst = { 29, 23, 24, 30, 25, 4588, 256, 257, 258 };
@@ -138,11 +138,11 @@ namespace TlsTools.Scanning
                 return PreferredFirst.Where(codes.Contains).Concat(codes.Where(c => !PreferredFirst.Contains(c))).ToArray();
             }
 
-            private static readonly int[] Tls13Groups = GroupOrder(NamedGroupCatalog.All.Where(g => g.UsableInTls13));
-            private static readonly int[] Tls12Groups = GroupOrder(NamedGroupCatalog.All.Where(g => g.UsableInTls12));
-            private static readonly int[] Tls12EcGroups = GroupOrder(NamedGroupCatalog.All.Where(g => g.UsableInTls12 && g.Kind != "FFDHE"));
+            private static readonly int[] Tls13Groups = GroupOrder(TlsRegistry.NamedGroups.All.Where(g => g.UsableInTls13));
+            private static readonly int[] Tls12Groups = GroupOrder(TlsRegistry.NamedGroups.All.Where(g => g.UsableInTls12));
+            private static readonly int[] Tls12EcGroups = GroupOrder(TlsRegistry.NamedGroups.All.Where(g => g.UsableInTls12 && g.Kind != NamedGroupKind.FiniteField));
 
-            private static readonly int[] AllSchemes = SignatureSchemeCatalog.All.Select(s => s.Code).ToArray();
+            private static readonly int[] AllSchemes = TlsRegistry.SignatureSchemes.All.Select(s => s.Code).ToArray();
 
             private static IList<int> SuitesFor(TlsVersion v) =>
                 v == TlsVersion.Tls13 ? Tls13Suites : v == TlsVersion.Tls12 ? Tls12Suites : LegacySuites;
@@ -240,12 +240,12 @@ namespace TlsTools.Scanning
 
             private Func<List<int>, Task<int?>> SuitePicker(TlsVersion version)
             {
-                string activity = version.DisplayName() + " cipher suites";
+                string activity = TlsRegistry.Versions.Name(version) + " cipher suites";
                 return async offered =>
                 {
                     var r = await ProbeAsync(Spec(version, offered), false, activity).ConfigureAwait(false);
                     var h = r.Hello;
-                    if (h == null || h.Version != version.ToWire()) return null;
+                    if (h == null || h.Version != TlsRegistry.Versions.ToWire(version)) return null;
                     if (!offered.Contains(h.CipherSuite))
                     {
                         _warnings.Enqueue(activity + ": the server chose 0x" + h.CipherSuite.ToString("X4") + ", which was not offered.");
@@ -259,7 +259,7 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls13, Tls13Suites);
                 spec.NamedGroups = offered;
-                var r = await ProbeAsync(spec, false, "TLSv1.3 named groups").ConfigureAwait(false);
+                var r = await ProbeAsync(spec, false, "TLS 1.3 named groups").ConfigureAwait(false);
                 var h = r.Hello;
                 if (h == null || h.Version != 0x0304 || h.KeyShareGroup == null) return null;
                 return offered.Contains(h.KeyShareGroup.Value) ? h.KeyShareGroup : null;
@@ -271,13 +271,13 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls12, EcdheSuites);
                 spec.NamedGroups = offered;
-                var r = await ProbeAsync(spec, true, "TLSv1.2 named groups").ConfigureAwait(false);
-                var ske = ReadKeyExchange(r, "TLSv1.2 named groups");
+                var r = await ProbeAsync(spec, true, "TLS 1.2 named groups").ConfigureAwait(false);
+                var ske = ReadKeyExchange(r, "TLS 1.2 named groups");
                 if (ske?.NamedGroup == null) return null;
-                _tls12GroupVersion = ProtocolVersions.FromWire(r.Hello!.Version);
+                _tls12GroupVersion = TlsRegistry.Versions.FromWire(r.Hello!.Version);
                 if (!offered.Contains(ske.NamedGroup.Value))
                 {
-                    _warnings.Enqueue("TLSv1.2 named groups: the server used " + NamedGroupCatalog.NameOf(ske.NamedGroup.Value) + ", which was not offered.");
+                    _warnings.Enqueue("TLS 1.2 named groups: the server used " + TlsRegistry.NamedGroups.Name(ske.NamedGroup.Value) + ", which was not offered.");
                     return null;
                 }
                 return ske.NamedGroup;
@@ -287,9 +287,9 @@ namespace TlsTools.Scanning
             {
                 var spec = Spec(TlsVersion.Tls12, SignedEphemeralSuites);
                 spec.SignatureSchemes = offered;
-                var r = await ProbeAsync(spec, true, "TLSv1.2 signature algorithms").ConfigureAwait(false);
+                var r = await ProbeAsync(spec, true, "TLS 1.2 signature algorithms").ConfigureAwait(false);
                 if (r.Hello == null || r.Hello.Version != 0x0303) return null;
-                var ske = ReadKeyExchange(r, "TLSv1.2 signature algorithms");
+                var ske = ReadKeyExchange(r, "TLS 1.2 signature algorithms");
                 if (ske?.SignatureScheme == null) return null;
                 return offered.Contains(ske.SignatureScheme.Value) ? ske.SignatureScheme : null;
             };
@@ -319,7 +319,7 @@ namespace TlsTools.Scanning
                 if (h == null || flight == null || h.Version > 0x0303 || flight.ServerKeyExchange == null) return null;
                 try
                 {
-                    return ServerFlightParser.ParseServerKeyExchange(flight.ServerKeyExchange, CipherSuiteCatalog.Get(h.CipherSuite), h.Version);
+                    return ServerFlightParser.ParseServerKeyExchange(flight.ServerKeyExchange, TlsRegistry.CipherSuites.Get(h.CipherSuite), h.Version);
                 }
                 catch (TlsToolsException e)
                 {
@@ -344,7 +344,7 @@ namespace TlsTools.Scanning
                         "No connection to " + _endPoint + " within " + _options.Timeout.TotalSeconds + " s.", target: _endPoint.ToString());
                 bool legacyTls = first.Hello != null && !first.Hello.IsHelloRetryRequest && first.Hello.Version <= 0x0303;
 
-                var versionTasks = ProtocolVersions.All.ToDictionary(v => v, v => EnumerateAsync(SuitesFor(v), SuitePicker(v)));
+                var versionTasks = TlsRegistry.Versions.Values.ToDictionary(v => v, v => EnumerateAsync(SuitesFor(v), SuitePicker(v)));
                 var groups13Task = EnumerateAsync(Tls13Groups, Tls13GroupPicker());
                 Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync() : Task.FromResult(new Enumeration());
                 Task<Enumeration> sigTask = legacyTls ? EnumerateAsync(AllSchemes, SignaturePicker()) : Task.FromResult(new Enumeration());
@@ -364,19 +364,19 @@ namespace TlsTools.Scanning
                 await Task.WhenAll(versionTasks.Values).ConfigureAwait(false);
 
                 // Versions and suites.
-                foreach (var v in ProtocolVersions.All)
+                foreach (var v in TlsRegistry.Versions.Values)
                     if (versionTasks[v].Result.Accepted.Count > 0) profile.TlsVersions.Add(v);
-                foreach (var v in Enumerable.Reverse(ProtocolVersions.All))
+                foreach (var v in Enumerable.Reverse(TlsRegistry.Versions.Values))
                 {
                     var e = versionTasks[v].Result;
                     if (e.Accepted.Count == 0) continue;
                     profile.CipherPreference.Add(new CipherPreferenceEntry { TlsVersion = v, ServerOrder = e.ServerOrder });
-                    var infos = e.Accepted.Select(CipherSuiteCatalog.Get);
+                    var infos = e.Accepted.Select(TlsRegistry.CipherSuites.Get);
                     if (e.ServerOrder != true)
-                        infos = infos.OrderBy(s => -(int)CipherSuiteCatalog.Rate(s, v).Strength).ThenByDescending(s => s.KeySize).ThenBy(s => s.Code);
+                        infos = infos.OrderBy(s => -(int)TlsRegistry.CipherSuites.Rate(s, v).Strength).ThenByDescending(s => s.KeySize).ThenBy(s => s.Code);
                     foreach (var s in infos)
                     {
-                        var (strength, reason) = CipherSuiteCatalog.Rate(s, v);
+                        var (strength, reason) = TlsRegistry.CipherSuites.Rate(s, v);
                         profile.CipherSuites.Add(new CipherSuiteEntry
                         {
                             TlsVersion = v, Name = s.Name, OpenSslName = s.OpenSslName, Code = s.Code, KeyExchange = s.KeyExchange,
@@ -396,13 +396,13 @@ namespace TlsTools.Scanning
                 var groups12 = await groups12Task.ConfigureAwait(false);
                 AddGroups(profile, TlsVersion.Tls13, groups13);
                 AddGroups(profile, _tls12GroupVersion ?? TlsVersion.Tls12, groups12);
-                if (groups13.Accepted.Count > 0) profile.PreferredNamedGroup = groups13.ServerOrder == true ? NamedGroupCatalog.NameOf(groups13.Accepted[0]) : null;
-                else if (groups12.Accepted.Count > 0) profile.PreferredNamedGroup = groups12.ServerOrder == true ? NamedGroupCatalog.NameOf(groups12.Accepted[0]) : null;
+                if (groups13.Accepted.Count > 0) profile.PreferredNamedGroup = groups13.ServerOrder == true ? TlsRegistry.NamedGroups.Name(groups13.Accepted[0]) : null;
+                else if (groups12.Accepted.Count > 0) profile.PreferredNamedGroup = groups12.ServerOrder == true ? TlsRegistry.NamedGroups.Name(groups12.Accepted[0]) : null;
                 if (profile.NamedGroups.Count > 0 && profile.PreferredNamedGroup == null)
                     _warnings.Enqueue("The server picks named groups in the client's order: it has no preferred group.");
 
                 var sigs = await sigTask.ConfigureAwait(false);
-                profile.SignatureAlgorithms.AddRange(sigs.Accepted.Select(SignatureSchemeCatalog.NameOf));
+                profile.SignatureAlgorithms.AddRange(sigs.Accepted.Select(TlsRegistry.SignatureSchemes.Name));
 
                 // Certificate chains and extension answers.
                 var noSni = await noSniTask.ConfigureAwait(false);
@@ -445,7 +445,7 @@ namespace TlsTools.Scanning
             {
                 var codes = e.ServerOrder == true ? e.Accepted : e.Accepted.OrderBy(c => c).ToList();
                 foreach (var c in codes)
-                    profile.NamedGroups.Add(new NamedGroupEntry { TlsVersion = version, Code = c, Name = NamedGroupCatalog.NameOf(c) });
+                    profile.NamedGroups.Add(new NamedGroupEntry { TlsVersion = version, Code = c, Name = TlsRegistry.NamedGroups.Name(c) });
             }
 
             private static void AddChain(ServerProfile profile, ProbeResult r, string? sni)
@@ -458,7 +458,7 @@ namespace TlsTools.Scanning
                 {
                     existing = new CertificateChainEntry
                     {
-                        TlsVersion = ProtocolVersions.FromWire(h.Version) ?? TlsVersion.Tls12,
+                        TlsVersion = TlsRegistry.Versions.FromWire(h.Version) ?? TlsVersion.Tls12,
                         Certificates = r.Flight.Certificates.ToList(),
                     };
                     profile.CertificateChains.Add(existing);

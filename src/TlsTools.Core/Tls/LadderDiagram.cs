@@ -72,7 +72,7 @@ namespace TlsTools.Tls
                     return false;
                 }
                 bool enc = m.Sender == Sender.Client ? _client : _server;
-                if (m.Type == TranscriptMessageType.ServerHello && m.Fields["Version"] as string == "TLS 1.3")
+                if (m.Type == TranscriptMessageType.ServerHello && m.Fields["Version"] as string == Tls13)
                 {
                     _tls13 = true;
                     _client = _server = true;
@@ -80,6 +80,11 @@ namespace TlsTools.Tls
                 return enc;
             }
         }
+
+        // Field values and extension keys as the decoder prints them (names from the registry).
+        private static readonly string Tls13 = TlsRegistry.Versions.Name(TlsVersion.Tls13);
+        private static readonly string KeyShare = TlsRegistry.Extensions.Name(ExtensionCodes.KeyShare), ServerName = TlsRegistry.Extensions.Name(ExtensionCodes.ServerName),
+            Alpn = TlsRegistry.Extensions.Name(ExtensionCodes.Alpn);
 
         /// <summary>A short summary of a message's decoded fields.</summary>
         public static string Summary(TranscriptMessage m)
@@ -94,24 +99,24 @@ namespace TlsTools.Tls
                 case TranscriptMessageType.ClientHello:
                     if (f["OfferedVersions"] is string[] v) parts.Add(string.Join("/", v));
                     if (f["CipherSuites"] is string[] cs) parts.Add(cs.Length + " suites");
-                    if (ext?["key_share"] is string[] ks) parts.Add("key share " + string.Join(",", ks.Select(k => k.Split(' ')[0])));
-                    if (ext?["server_name"] is string sni) parts.Add("SNI " + sni);
-                    if (ext?["application_layer_protocol_negotiation"] is string[] alpn) parts.Add("ALPN " + string.Join(",", alpn));
-                    if (f["SessionId"] is string sid && sid.Length > 0 && !(f["OfferedVersions"] is string[] ov && ov.Contains("TLS 1.3"))) parts.Add("resume " + sid.Substring(0, Math.Min(8, sid.Length)) + "…");
+                    if (ext?[KeyShare] is string[] ks) parts.Add("key share " + string.Join(",", ks.Select(k => k.Split(' ')[0])));
+                    if (ext?[ServerName] is string sni) parts.Add("SNI " + sni);
+                    if (ext?[Alpn] is string[] alpn) parts.Add("ALPN " + string.Join(",", alpn));
+                    if (f["SessionId"] is string sid && sid.Length > 0 && !(f["OfferedVersions"] is string[] ov && ov.Contains(Tls13))) parts.Add("resume " + sid.Substring(0, Math.Min(8, sid.Length)) + "…");
                     break;
                 case TranscriptMessageType.ServerHello:
                     parts.Add(f["Version"] as string ?? "");
                     parts.Add(f["CipherSuite"] as string ?? "");
-                    if (ext?["key_share"] is string share) parts.Add(share.Split(' ')[0]);
-                    if (ext?["application_layer_protocol_negotiation"] is string a) parts.Add("ALPN " + a);
+                    if (ext?[KeyShare] is string share) parts.Add(share.Split(' ')[0]);
+                    if (ext?[Alpn] is string a) parts.Add("ALPN " + a);
                     break;
                 case TranscriptMessageType.HelloRetryRequest:
-                    if (ext?["key_share"] is string hrr) parts.Add(hrr);
+                    if (ext?[KeyShare] is string hrr) parts.Add(hrr);
                     break;
                 case TranscriptMessageType.EncryptedExtensions:
                     if (ext != null)
                         parts.Add(ext.Count == 0 ? "none" : string.Join(", ", ext.Keys.Cast<string>().Select(k =>
-                            k == "application_layer_protocol_negotiation" ? "ALPN " + (ext[k] as string ?? "") : k)));
+                            k == Alpn ? "ALPN " + (ext[k] as string ?? "") : k)));
                     break;
                 case TranscriptMessageType.Certificate:
                     if (f["Subjects"] is string[] subj)

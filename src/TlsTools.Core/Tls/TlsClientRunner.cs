@@ -288,7 +288,7 @@ namespace TlsTools.Tls
             {
                 case TlsFatalAlertReceived received:
                 {
-                    var name = TlsNames.AlertName(received.AlertDescription);
+                    var name = TlsRegistry.Alerts.Name(received.AlertDescription);
                     result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
                     result.ErrorId = "TlsAlertReceived";
                     result.Alert = name;
@@ -298,7 +298,7 @@ namespace TlsTools.Tls
                 }
                 case TlsFatalAlert sent:
                 {
-                    var name = TlsNames.AlertName(sent.AlertDescription);
+                    var name = TlsRegistry.Alerts.Name(sent.AlertDescription);
                     result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
                     result.ErrorId = "TlsAlertSent";
                     result.Alert = name;
@@ -353,16 +353,12 @@ namespace TlsTools.Tls
 
         private static string AlertMeaningText(string name)
         {
-            var m = TranscriptDecoder.DecodeAlert(Sender.Server, new byte[] { 2, (byte)AlertCode(name) }, new DecodeContext()).Explanation;
-            int colon = m.IndexOf(" alert: ", StringComparison.Ordinal);
-            return colon > 0 ? m.Substring(colon + 8).TrimEnd('.') : name;
+            return TlsRegistry.Alerts.Meaning(AlertCode(name));
         }
 
         private static int AlertCode(string name)
         {
-            for (int i = 0; i < 256; i++)
-                if (TlsNames.AlertName(i) == name) return i;
-            return 40;
+            return TlsRegistry.Alerts.FindByName(name)?.Code ?? 40;
         }
 
         private static void Fill(HandshakeResult result, TranscriptRecorder recorder, RunnerClient client)
@@ -373,11 +369,10 @@ namespace TlsTools.Tls
             int? suite = client.CipherSuite ?? ctx.CipherSuite;
             if (suite != null)
             {
-                result.CipherSuite = TlsNames.CipherSuiteName(suite.Value);
-                var kx = TranscriptDecoder.SafeKeyExchange(suite.Value);
-                if (kx != null) result.KeyExchange = TranscriptDecoder.KeyExchangeName(kx.Value);
+                result.CipherSuite = TlsRegistry.CipherSuites.Name(suite.Value);
+                result.KeyExchange = TranscriptDecoder.KeyExchangeName(suite.Value);
             }
-            result.NamedGroup = ctx.Group ?? (client.NegotiatedGroup is int g && g >= 0 ? TlsNames.GroupName(g) : null);
+            result.NamedGroup = ctx.Group ?? (client.NegotiatedGroup is int g && g >= 0 ? TlsRegistry.NamedGroups.Name(g) : null);
             result.SignatureAlgorithm = ctx.ServerSignatureScheme;
             result.Alpn = client.Alpn ?? ctx.Alpn;
             result.Certificates = client.ServerCertificates.ToArray();
@@ -424,11 +419,11 @@ namespace TlsTools.Tls
                             "The earlier handshake left no resumable session (it failed, or the server gave no session id).");
                 }
                 if (o.CipherSuites != null && o.CipherSuites.Count > 0)
-                    p.Suites = o.CipherSuites.Select(TlsNames.ParseCipherSuite).ToArray();
+                    p.Suites = o.CipherSuites.Select(TlsRegistry.CipherSuites.Parse).ToArray();
                 if (o.NamedGroups != null && o.NamedGroups.Count > 0)
-                    p.Groups = o.NamedGroups.Select(TlsNames.ParseGroup).ToArray();
+                    p.Groups = o.NamedGroups.Select(TlsRegistry.NamedGroups.Parse).ToArray();
                 if (o.SignatureAlgorithms != null && o.SignatureAlgorithms.Count > 0)
-                    p.Schemes = o.SignatureAlgorithms.Select(TlsNames.ParseScheme).ToArray();
+                    p.Schemes = o.SignatureAlgorithms.Select(TlsRegistry.SignatureSchemes.Parse).ToArray();
                 if (o.ServerName != null)
                     p.Sni = o.ServerName.Length == 0 ? null : o.ServerName;
                 else
@@ -436,15 +431,7 @@ namespace TlsTools.Tls
                 return p;
             }
 
-            private static ProtocolVersion ToBc(TlsVersion v) => v switch
-            {
-                TlsVersion.Ssl30 => ProtocolVersion.SSLv3,
-                TlsVersion.Tls10 => ProtocolVersion.TLSv10,
-                TlsVersion.Tls11 => ProtocolVersion.TLSv11,
-                TlsVersion.Tls12 => ProtocolVersion.TLSv12,
-                TlsVersion.Tls13 => ProtocolVersion.TLSv13,
-                _ => throw new TlsToolsException("UnknownTlsVersion", ErrorKind.InvalidArgument, "Unknown TLS version " + v + "."),
-            };
+            private static ProtocolVersion ToBc(TlsVersion v) => TlsRegistry.Versions.ToBouncyCastle(v);
         }
 
         /// <summary>The BouncyCastle client: offers exactly the plan, accepts any server certificate and records what was negotiated.</summary>
@@ -543,7 +530,7 @@ namespace TlsTools.Tls
             {
                 base.NotifyHandshakeComplete();
                 var sp = m_context.SecurityParameters;
-                Version = TlsNames.ToVersion(sp.NegotiatedVersion.FullVersion);
+                Version = TlsRegistry.Versions.FromWire(sp.NegotiatedVersion.FullVersion);
                 CipherSuite = sp.CipherSuite;
                 NegotiatedGroup = sp.NegotiatedGroup;
                 Alpn = sp.ApplicationProtocol?.GetUtf8Decoding();

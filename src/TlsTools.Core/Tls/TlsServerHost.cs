@@ -119,9 +119,9 @@ namespace TlsTools.Tls
             if (options.Port < 0 || options.Port > 65535)
                 throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
             _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
-                .Distinct().OrderByDescending(v => v).Select(v => ProtocolVersion.Get(TlsNames.ToWire(v) >> 8, TlsNames.ToWire(v) & 0xFF)).ToArray();
+                .Distinct().OrderByDescending(v => v).Select(v => TlsRegistry.Versions.ToBouncyCastle(v)).ToArray();
             if (options.CipherSuites != null && options.CipherSuites.Count > 0)
-                _suites = options.CipherSuites.Select(TlsNames.ParseCipherSuite).ToArray();
+                _suites = options.CipherSuites.Select(TlsRegistry.CipherSuites.Parse).ToArray();
 
             _listener = new TcpListener(IPAddress.Loopback, options.Port);
             try
@@ -252,10 +252,10 @@ namespace TlsTools.Tls
                 {
                     record.Error = cts.IsCancellationRequested
                         ? (_stop.IsCancellationRequested ? "The server stopped." : "The connection timed out.")
-                        : e is TlsFatalAlertReceived r ? "The client sent a fatal " + TlsNames.AlertName(r.AlertDescription) + " alert."
-                        : e is TlsFatalAlert a ? "The server aborted with a fatal " + TlsNames.AlertName(a.AlertDescription) + " alert: " + (server.RaisedAlertMessage ?? a.Message)
+                        : e is TlsFatalAlertReceived r ? "The client sent a fatal " + TlsRegistry.Alerts.Name(r.AlertDescription) + " alert."
+                        : e is TlsFatalAlert a ? "The server aborted with a fatal " + TlsRegistry.Alerts.Name(a.AlertDescription) + " alert: " + (server.RaisedAlertMessage ?? a.Message)
                         : e.Message;
-                    record.Alert = e is TlsFatalAlertReceived r2 ? TlsNames.AlertName(r2.AlertDescription) : e is TlsFatalAlert a2 ? TlsNames.AlertName(a2.AlertDescription) : null;
+                    record.Alert = e is TlsFatalAlertReceived r2 ? TlsRegistry.Alerts.Name(r2.AlertDescription) : e is TlsFatalAlert a2 ? TlsRegistry.Alerts.Name(a2.AlertDescription) : null;
                     Remember(record);
                     Interlocked.Increment(ref _failed);
                 }
@@ -273,7 +273,7 @@ namespace TlsTools.Tls
             while (_history.Count > Math.Max(0, _options.HistorySize) && _history.TryDequeue(out _)) { }
         }
 
-        private static string TlsVersionText(TlsVersion? v) => v == null ? "?" : TlsNames.VersionName(TlsNames.ToWire(v.Value));
+        private static string TlsVersionText(TlsVersion? v) => v == null ? "?" : TlsRegistry.Versions.Name(v.Value);
 
         /// <summary>The BouncyCastle server: credentials for the configured key, the configured versions/suites/ALPN, client certificate policy.</summary>
         private sealed class HostServer : DefaultTlsServer
@@ -392,7 +392,7 @@ namespace TlsTools.Tls
                 base.NotifyHandshakeComplete();
                 Completed = true;
                 var sp = m_context.SecurityParameters;
-                _version = TlsNames.ToVersion(sp.NegotiatedVersion.FullVersion);
+                _version = TlsRegistry.Versions.FromWire(sp.NegotiatedVersion.FullVersion);
                 _suite = sp.CipherSuite;
                 _alpn = sp.ApplicationProtocol?.GetUtf8Decoding();
                 var names = sp.ClientServerNames;
@@ -407,7 +407,7 @@ namespace TlsTools.Tls
             public void Describe(ServerConnection record)
             {
                 record.TlsVersion = _version;
-                record.CipherSuite = TlsNames.CipherSuiteName(_suite);
+                record.CipherSuite = TlsRegistry.CipherSuites.Name(_suite);
                 record.Alpn = _alpn;
                 record.ServerName = _sni;
                 record.ClientCertificateSubject = _clientSubject;

@@ -29,25 +29,23 @@ namespace TlsTools.PowerShell.Infrastructure
         }
     }
 
-    /// <summary>IANA cipher suite names TlsTools knows (TLS 1.3 and ECDHE suites first).</summary>
+    /// <summary>IANA cipher suite names from the registry (TLS 1.3 and ECDHE suites first).</summary>
     public sealed class TlsCipherSuiteCompleter : NameListCompleter
     {
         protected override IEnumerable<string> Names =>
-            TlsNames.CipherSuiteNames.Where(n => n.StartsWith("TLS_", StringComparison.Ordinal) && !n.Contains("DRAFT"))
-                .OrderBy(n => n.StartsWith("TLS_AES_", StringComparison.Ordinal) || n.StartsWith("TLS_CHACHA20_", StringComparison.Ordinal) ? 0
-                    : n.StartsWith("TLS_ECDHE_", StringComparison.Ordinal) ? 1 : 2);
+            TlsRegistry.CipherSuites.All.OrderBy(s => s.IsTls13 ? 0 : s.KeyExchange == "ECDHE" ? 1 : 2).Select(s => s.Name);
     }
 
-    /// <summary>IANA named groups TlsTools can offer.</summary>
+    /// <summary>IANA named groups TlsTools can offer (from the registry).</summary>
     public sealed class TlsNamedGroupCompleter : NameListCompleter
     {
-        protected override IEnumerable<string> Names => TlsNames.NamedGroupNames;
+        protected override IEnumerable<string> Names => TlsRegistry.NamedGroups.Offerable.Select(g => g.Name);
     }
 
-    /// <summary>IANA signature schemes TlsTools can offer.</summary>
+    /// <summary>IANA signature schemes TlsTools can offer (from the registry).</summary>
     public sealed class TlsSignatureSchemeCompleter : NameListCompleter
     {
-        protected override IEnumerable<string> Names => TlsNames.SignatureSchemeNames;
+        protected override IEnumerable<string> Names => TlsRegistry.SignatureSchemes.Offerable.Select(s => s.Name);
     }
 
     /// <summary>The TLS versions a handshake can offer, newest first.</summary>

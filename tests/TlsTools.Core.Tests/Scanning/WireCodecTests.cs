@@ -190,7 +190,7 @@ namespace TlsTools.Tests.Scanning
             Assert.Equal(2, parser.Certificates.Count);
             Assert.Equal(300, parser.Certificates[0].Length);
             Assert.True(parser.ServerHelloDone);
-            var ske = ServerFlightParser.ParseServerKeyExchange(parser.ServerKeyExchange!, CipherSuiteCatalog.Find(0xC02F)!, 0x0303);
+            var ske = ServerFlightParser.ParseServerKeyExchange(parser.ServerKeyExchange!, TlsRegistry.CipherSuites.Find(0xC02F)!, 0x0303);
             Assert.Equal(29, ske.NamedGroup);
             Assert.Equal(0x0804, ske.SignatureScheme);
         }
@@ -226,6 +226,42 @@ namespace TlsTools.Tests.Scanning
             Assert.Equal(0x0304, p.Hello!.Version);
             Assert.False(p.Hello.IsHelloRetryRequest);
             Assert.Equal(29, p.Hello.KeyShareGroup);
+        }
+
+        [Fact]
+        public void ScannerAndDecoderReadServerMessagesWithTheSameParser()
+        {
+            // HelloRetryRequest: both see the same version, suite and requested group.
+            var hrr = Handshake(2, ServerHelloBody(0x0303, 0x1302, HrrRandom, (43, U16(0x0304)), (51, U16(24))));
+            var p = new ServerFlightParser(true);
+            p.Feed(Record(22, hrr), 0, hrr.Length + 5);
+            var d = TranscriptDecoder.Decode(Sender.Server, hrr);
+            Assert.Equal(TranscriptMessageType.HelloRetryRequest, d.Type);
+            Assert.Equal(TlsRegistry.CipherSuites.Name(p.Hello!.CipherSuite), d.Fields["CipherSuite"]);
+            Assert.Equal(TlsRegistry.Versions.Name(p.Hello.Version), d.Fields["Version"]);
+            Assert.Equal("asks for " + TlsRegistry.NamedGroups.Name(p.Hello.KeyShareGroup!.Value), ((System.Collections.IDictionary)d.Fields["Extensions"]!)["key_share"]);
+
+            // A duplicate extension: the scanner refuses the hello, the decoder reports it and still shows the fields.
+            var dup = Handshake(2, ServerHelloBody(0x0303, 0xC02F, null, (23, Array.Empty<byte>()), (23, Array.Empty<byte>())));
+            p = new ServerFlightParser(true);
+            p.Feed(Record(22, dup), 0, dup.Length + 5);
+            Assert.Equal(ProbeOutcome.Malformed, p.Outcome);
+            Assert.Contains("duplicate extension 23", p.Error);
+            d = TranscriptDecoder.Decode(Sender.Server, dup);
+            Assert.Contains("duplicate extension 23", d.DecodeError);
+            Assert.Equal("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", d.Fields["CipherSuite"]);
+
+            // ServerKeyExchange of the TLS 1.2 flight: the same group and scheme either way.
+            var ske = new byte[] { 3, 0, 29, 32 }.Concat(new byte[32]).Concat(new byte[] { 8, 4, 0, 2, 9, 9 }).ToArray();
+            var viaScanner = ServerFlightParser.ParseServerKeyExchange(ske, TlsRegistry.CipherSuites.Find(0xC02F)!, 0x0303);
+            var all = TranscriptDecoder.DecodeAll(new[]
+            {
+                (Sender.Server, (byte)22, Handshake(2, ServerHelloBody(0x0303, 0xC02F))),
+                (Sender.Server, (byte)22, Handshake(12, ske)),
+            });
+            Assert.Null(all[1].DecodeError);
+            Assert.Equal(TlsRegistry.NamedGroups.Name(viaScanner.NamedGroup!.Value), all[1].Fields["NamedGroup"]);
+            Assert.Equal(TlsRegistry.SignatureSchemes.Name(viaScanner.SignatureScheme!.Value), all[1].Fields["SignatureScheme"]);
         }
 
         [Fact]
@@ -304,7 +340,7 @@ namespace TlsTools.Tests.Scanning
                 {
                     try
                     {
-                        ServerFlightParser.ParseServerKeyExchange(p.ServerKeyExchange, CipherSuiteCatalog.Get(p.Hello.CipherSuite), p.Hello.Version);
+                        ServerFlightParser.ParseServerKeyExchange(p.ServerKeyExchange, TlsRegistry.CipherSuites.Get(p.Hello.CipherSuite), p.Hello.Version);
                     }
                     catch (TlsToolsException) { }
                 }

@@ -111,12 +111,65 @@ namespace TlsTools.Tests.Tls
         [Fact]
         public void Names_RoundTrip()
         {
-            Assert.Equal(0xc02f, TlsNames.ParseCipherSuite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-            Assert.Equal("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", TlsNames.CipherSuiteName(0xc02f));
-            Assert.Equal("x25519", TlsNames.GroupName(TlsNames.ParseGroup("X25519")));
-            Assert.Equal("rsa_pss_rsae_sha256", TlsNames.SchemeName(TlsNames.ParseScheme("rsa_pss_rsae_sha256")));
-            Assert.Equal("0x1a1a", TlsNames.CipherSuiteName(0x1a1a));
-            Assert.Contains("ffdhe2048", TlsNames.NamedGroupNames);
+            Assert.Equal(0xc02f, TlsRegistry.CipherSuites.Parse("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+            Assert.Equal("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", TlsRegistry.CipherSuites.Name(0xc02f));
+            Assert.Equal("x25519", TlsRegistry.NamedGroups.Name(TlsRegistry.NamedGroups.Parse("X25519")));
+            Assert.Equal("rsa_pss_rsae_sha256", TlsRegistry.SignatureSchemes.Name(TlsRegistry.SignatureSchemes.Parse("rsa_pss_rsae_sha256")));
+            Assert.Equal("GREASE(0x1A1A)", TlsRegistry.CipherSuites.Name(0x1a1a));
+            Assert.Equal("unknown(0x5A5B)", TlsRegistry.CipherSuites.Name(0x5a5b));
+            Assert.Contains(TlsRegistry.NamedGroups.Offerable, g => g.Name == "ffdhe2048");
+        }
+
+        [Fact]
+        public void UnknownAndGreaseValues_PrintOneWay_InDecodedMessages()
+        {
+            // A ClientHello offering GREASE and unassigned values of every kind.
+            var body = new List<byte> { 3, 3 };
+            body.AddRange(new byte[32]);
+            body.Add(0);
+            body.AddRange(new byte[] { 0, 6, 0x1A, 0x1A, 0xFE, 0xFE, 0x13, 0x01 }); // suites: GREASE, unknown, TLS_AES_128_GCM_SHA256
+            body.AddRange(new byte[] { 1, 0 });
+            var ext = new List<byte>();
+            ext.AddRange(new byte[] { 0, 10, 0, 6, 0, 4, 0x2A, 0x2A, 0x12, 0x34 });       // supported_groups: GREASE, unknown
+            ext.AddRange(new byte[] { 0, 43, 0, 5, 4, 0x3A, 0x3A, 0x03, 0x05 });          // supported_versions: GREASE, unknown
+            ext.AddRange(new byte[] { 0, 13, 0, 4, 0, 2, 0x04, 0x20 });                   // signature_algorithms: unknown
+            ext.AddRange(new byte[] { 0x4A, 0x4A, 0, 0, 0x77, 0x77, 0, 0 });              // GREASE and unknown extensions
+            body.Add((byte)(ext.Count >> 8));
+            body.Add((byte)ext.Count);
+            body.AddRange(ext);
+            var msg = new List<byte> { 1, 0, (byte)(body.Count >> 8), (byte)body.Count };
+            msg.AddRange(body);
+
+            var m = TranscriptDecoder.Decode(Sender.Client, msg.ToArray());
+            Assert.Null(m.DecodeError);
+            Assert.Equal(new[] { "GREASE(0x1A1A)", "unknown(0xFEFE)", "TLS_AES_128_GCM_SHA256" }, (string[])m.Fields["CipherSuites"]!);
+            var e = (System.Collections.IDictionary)m.Fields["Extensions"]!;
+            Assert.Equal(new[] { "GREASE(0x2A2A)", "unknown(0x1234)" }, (string[])e["supported_groups"]!);
+            Assert.Equal(new[] { "GREASE(0x3A3A)", "unknown(0x0305)" }, (string[])e["supported_versions"]!);
+            Assert.Equal(new[] { "unknown(0x0420)" }, (string[])e["signature_algorithms"]!);
+            Assert.True(e.Contains("GREASE(0x4A4A)"));
+            Assert.True(e.Contains("unknown(0x7777)"));
+            Assert.Equal(new[] { "unknown(0x0305)" }, (string[])m.Fields["OfferedVersions"]!);
+
+            var alert = TranscriptDecoder.DecodeAll(new[] { (Sender.Server, (byte)21, new byte[] { 3, 0x7F }) })[0];
+            Assert.Equal(("unknown(0x03)", "unknown(0x7F)"), ((string)alert.Fields["Level"]!, (string)alert.Fields["Description"]!));
+            Assert.Equal("unknown(0x63)", TranscriptDecoder.Decode(Sender.Server, new byte[] { 99, 0, 0, 0 }).Fields["HandshakeType"]);
+        }
+
+        [Fact]
+        public void ServerHello_WithAnUnknownVersion_IsNotTls13()
+        {
+            var body = new List<byte> { 3, 3 };
+            body.AddRange(new byte[32]);
+            body.Add(0);
+            body.AddRange(new byte[] { 0x13, 0x01, 0, 0, 6, 0, 43, 0, 2, 0x03, 0x05 }); // supported_versions: 0x0305
+            var msg = new List<byte> { 2, 0, 0, (byte)body.Count };
+            msg.AddRange(body);
+            var ctx = new DecodeContext();
+            var m = TranscriptDecoder.DecodeHandshake(Sender.Server, msg.ToArray(), ctx);
+            Assert.Equal("unknown(0x0305)", m.Fields["Version"]);
+            Assert.Null(ctx.Version);
+            Assert.False(ctx.ServerChoseTls13);
         }
     }
 }

@@ -49,9 +49,12 @@ namespace TlsTools.Scanning.Wire
     /// <summary>Encodes probing ClientHellos as TLS records (no BouncyCastle handshake code involved).</summary>
     internal static class ClientHelloCodec
     {
-        public const int ExtServerName = 0, ExtStatusRequest = 5, ExtSupportedGroups = 10, ExtEcPointFormats = 11,
-            ExtSignatureAlgorithms = 13, ExtAlpn = 16, ExtEncryptThenMac = 22, ExtExtendedMasterSecret = 23, ExtSessionTicket = 35,
-            ExtSupportedVersions = 43, ExtPskKeyExchangeModes = 45, ExtKeyShare = 51, ExtRenegotiationInfo = 0xFF01;
+        public const int ExtServerName = ExtensionCodes.ServerName, ExtStatusRequest = ExtensionCodes.StatusRequest,
+            ExtSupportedGroups = ExtensionCodes.SupportedGroups, ExtEcPointFormats = ExtensionCodes.EcPointFormats,
+            ExtSignatureAlgorithms = ExtensionCodes.SignatureAlgorithms, ExtAlpn = ExtensionCodes.Alpn, ExtEncryptThenMac = ExtensionCodes.EncryptThenMac,
+            ExtExtendedMasterSecret = ExtensionCodes.ExtendedMasterSecret, ExtSessionTicket = ExtensionCodes.SessionTicket,
+            ExtSupportedVersions = ExtensionCodes.SupportedVersions, ExtPskKeyExchangeModes = ExtensionCodes.PskKeyExchangeModes,
+            ExtKeyShare = ExtensionCodes.KeyShare, ExtRenegotiationInfo = ExtensionCodes.RenegotiationInfo;
 
         private static readonly Random Rng = new Random();
 
@@ -68,14 +71,14 @@ namespace TlsTools.Scanning.Wire
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             bool tls13 = spec.Version == TlsVersion.Tls13;
             var body = new MemoryStream();
-            U16(body, tls13 ? 0x0303 : spec.Version.ToWire());
+            U16(body, tls13 ? 0x0303 : TlsRegistry.Versions.ToWire(spec.Version));
             Raw(body, RandomBytes(32));
             if (tls13) { body.WriteByte(32); Raw(body, RandomBytes(32)); } // middlebox-compatibility session id
             else body.WriteByte(0);
 
             var suites = new List<int>(spec.CipherSuites);
-            if (spec.RenegotiationScsv) suites.Add(CipherSuiteCatalog.EmptyRenegotiationInfoScsv);
-            if (spec.FallbackScsv) suites.Add(CipherSuiteCatalog.FallbackScsv);
+            if (spec.RenegotiationScsv) suites.Add(TlsRegistry.CipherSuites.EmptyRenegotiationInfoScsv);
+            if (spec.FallbackScsv) suites.Add(TlsRegistry.CipherSuites.FallbackScsv);
             if (suites.Count == 0 || suites.Count > 32767)
                 throw new TlsToolsException("InvalidClientHello", ErrorKind.InvalidArgument, "A ClientHello needs 1 to 32767 cipher suites.");
             U16(body, suites.Count * 2);
@@ -186,8 +189,8 @@ namespace TlsTools.Scanning.Wire
                 case 29: { var k = new byte[32]; k[0] = 9; return k; }
                 case 30: { var k = new byte[56]; k[0] = 5; return k; }
             }
-            var info = NamedGroupCatalog.Find(group);
-            if (info != null && info.Kind == "FFDHE") { var k = new byte[info.KeyShareLength]; k[k.Length - 1] = 2; return k; }
+            var info = TlsRegistry.NamedGroups.Find(group);
+            if (info != null && info.Kind == NamedGroupKind.FiniteField) { var k = new byte[info.KeyShareLength]; k[k.Length - 1] = 2; return k; }
             return RandomBytes(info != null && info.KeyShareLength > 0 ? info.KeyShareLength : 32);
         }
 

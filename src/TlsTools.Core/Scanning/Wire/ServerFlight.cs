@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
+using TlsTools.Tls;
 
 namespace TlsTools.Scanning.Wire
 {
@@ -21,33 +21,6 @@ namespace TlsTools.Scanning.Wire
         Malformed,
     }
 
-    /// <summary>The fields of a ServerHello / HelloRetryRequest a scanner needs.</summary>
-    internal sealed class ServerHelloInfo
-    {
-        public int LegacyVersion { get; set; }
-        /// <summary>The negotiated version: supported_versions when present, else server_version.</summary>
-        public int Version { get; set; }
-        public bool IsHelloRetryRequest { get; set; }
-        public byte[] SessionId { get; set; } = Array.Empty<byte>();
-        public int CipherSuite { get; set; }
-        public int Compression { get; set; }
-        public List<int> Extensions { get; } = new List<int>();
-        public byte[]? RenegotiationInfo { get; set; }
-        public string? Alpn { get; set; }
-        /// <summary>key_share group: the selected group in a HelloRetryRequest, the server's share group in a ServerHello.</summary>
-        public int? KeyShareGroup { get; set; }
-
-        public bool Has(int extension) => Extensions.Contains(extension);
-    }
-
-    /// <summary>What a ServerKeyExchange told about the server's ephemeral key and its signature.</summary>
-    internal sealed class ServerKeyExchangeInfo
-    {
-        public int? NamedGroup { get; set; }
-        public int? DhPrimeBits { get; set; }
-        public int? SignatureScheme { get; set; }
-    }
-
     /// <summary>
     /// Incremental parser for the server's first flight: records (fragmented or coalesced), handshake messages split across
     /// records, alerts, SSL 2.0 replies. Feed it bytes until <see cref="Done"/>; it never throws anything but
@@ -56,12 +29,6 @@ namespace TlsTools.Scanning.Wire
     internal sealed class ServerFlightParser
     {
         public const int DefaultMaxBytes = 64 * 1024;
-
-        private static readonly byte[] HrrRandom =
-        {
-            0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-            0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
-        };
 
         private readonly bool _wantFlight;
         private readonly MemoryStream _records = new MemoryStream();
@@ -263,44 +230,8 @@ namespace TlsTools.Scanning.Wire
 
         internal static ServerHelloInfo ParseServerHello(WireReader r)
         {
-            var h = new ServerHelloInfo();
-            h.LegacyVersion = r.U16();
-            h.Version = h.LegacyVersion;
-            var random = r.Bytes(32);
-            h.IsHelloRetryRequest = Equal(random, HrrRandom);
-            var sid = r.Vector8("ServerHello session id");
-            if (sid.Remaining > 32) throw WireReader.Malformed("ServerHello", "session id longer than 32 bytes");
-            h.SessionId = sid.Bytes(sid.Remaining);
-            h.CipherSuite = r.U16();
-            h.Compression = r.U8();
-            if (r.AtEnd) return h; // SSL 3.0 / TLS without extensions
-            var exts = r.Vector16("ServerHello extensions");
-            while (!exts.AtEnd)
-            {
-                int type = exts.U16();
-                var data = exts.Vector16("ServerHello extension " + type);
-                if (h.Extensions.Contains(type)) throw WireReader.Malformed("ServerHello", "duplicate extension " + type);
-                h.Extensions.Add(type);
-                switch (type)
-                {
-                    case ClientHelloCodec.ExtSupportedVersions:
-                        h.Version = data.U16();
-                        break;
-                    case ClientHelloCodec.ExtRenegotiationInfo:
-                        var ri = data.Vector8("renegotiation_info");
-                        h.RenegotiationInfo = ri.Bytes(ri.Remaining);
-                        break;
-                    case ClientHelloCodec.ExtAlpn:
-                        var list = data.Vector16("ALPN list");
-                        var name = list.Vector8("ALPN protocol");
-                        h.Alpn = Encoding.ASCII.GetString(name.Bytes(name.Remaining));
-                        break;
-                    case ClientHelloCodec.ExtKeyShare:
-                        h.KeyShareGroup = data.U16();
-                        break;
-                }
-            }
-            if (!r.AtEnd) throw WireReader.Malformed("ServerHello", "trailing bytes");
+            var h = ServerMessages.ParseServerHello(r);
+            if (h.Problem != null) throw WireReader.Malformed("ServerHello", h.Problem);
             return h;
         }
 
@@ -318,44 +249,11 @@ namespace TlsTools.Scanning.Wire
         /// <summary>Parses a ServerKeyExchange for (EC)DHE: the named curve or DH prime size and the TLS 1.2 signature scheme.</summary>
         internal static ServerKeyExchangeInfo ParseServerKeyExchange(byte[] ske, CipherSuiteInfo suite, int version)
         {
-            var r = new WireReader(ske, 0, ske.Length, "ServerKeyExchange");
-            var info = new ServerKeyExchangeInfo();
             bool psk = suite.KeyExchange.EndsWith("PSK", StringComparison.Ordinal);
-            if (psk) r.Vector16("PSK identity hint");
-            if (suite.KeyExchange == "ECDHE" || suite.KeyExchange == "ECDHE_PSK")
-            {
-                int curveType = r.U8();
-                if (curveType != 3) throw WireReader.Malformed("ServerKeyExchange", "curve type " + curveType + " is not named_curve");
-                info.NamedGroup = r.U16();
-                r.Vector8("EC point");
-            }
-            else if (suite.KeyExchange == "DHE" || suite.KeyExchange == "DHE_PSK")
-            {
-                var p = r.Vector16("DH p");
-                var pBytes = p.Bytes(p.Remaining);
-                info.DhPrimeBits = BitLength(pBytes);
-                r.Vector16("DH g");
-                r.Vector16("DH Ys");
-            }
-            else
-            {
-                return info;
-            }
-            if (!psk && suite.Authentication != "anon" && version >= 0x0303 && !r.AtEnd)
-                info.SignatureScheme = r.U16();
-            return info;
-        }
-
-        private static int BitLength(byte[] b)
-        {
-            for (int i = 0; i < b.Length; i++)
-            {
-                if (b[i] == 0) continue;
-                int bits = 8;
-                for (int v = b[i]; (v & 0x80) == 0; v <<= 1) bits--;
-                return bits + 8 * (b.Length - i - 1);
-            }
-            return 0;
+            bool ecdhe = suite.KeyExchange == "ECDHE" || suite.KeyExchange == "ECDHE_PSK";
+            if (!ecdhe && suite.KeyExchange != "DHE" && suite.KeyExchange != "DHE_PSK") return new ServerKeyExchangeInfo();
+            return ServerMessages.ParseServerKeyExchange(new WireReader(ske, "ServerKeyExchange"), ecdhe, psk,
+                signed: !psk && suite.Authentication != "anon", hasScheme: version >= 0x0303);
         }
 
         private static bool LooksLikeText(byte[] b, int off, int n)
@@ -363,13 +261,6 @@ namespace TlsTools.Scanning.Wire
             int m = Math.Min(n, 4);
             for (int i = 0; i < m; i++) if (b[off + i] < 0x20 || b[off + i] > 0x7E) return false;
             return m > 0;
-        }
-
-        private static bool Equal(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length) return false;
-            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
-            return true;
         }
     }
 }

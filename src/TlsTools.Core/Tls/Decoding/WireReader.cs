@@ -1,14 +1,19 @@
 using System;
 
-namespace TlsTools.Scanning.Wire
+namespace TlsTools.Tls
 {
-    /// <summary>Bounds-checked big-endian reader over a byte range; every overrun is a TlsToolsException (ProtocolError).</summary>
-    internal struct WireReader
+    /// <summary>
+    /// Bounds-checked big-endian reader over a byte range, shared by the transcript decoder and the scanner's parsers. Every
+    /// overrun is a TlsToolsException (MalformedServerMessage, ProtocolError) naming what was being read.
+    /// </summary>
+    internal sealed class WireReader
     {
         private readonly byte[] _data;
         private readonly int _end;
         private int _pos;
         private readonly string _what;
+
+        public WireReader(byte[] data, string what) : this(data, 0, data.Length, what) { }
 
         public WireReader(byte[] data, int offset, int count, string what)
         {
@@ -29,6 +34,17 @@ namespace TlsTools.Scanning.Wire
 
         public int U24() { Need(3); int v = (_data[_pos] << 16) | (_data[_pos + 1] << 8) | _data[_pos + 2]; _pos += 3; return v; }
 
+        public long U32() { Need(4); long v = ((long)_data[_pos] << 24) | ((long)U24At(_pos + 1)); _pos += 4; return v; }
+
+        public int PeekU8() { Need(1); return _data[_pos]; }
+
+        /// <summary>The 2-byte value <paramref name="at"/> bytes ahead, or -1 when there are not enough bytes.</summary>
+        public int PeekU16(int at) => Remaining >= at + 2 ? (_data[_pos + at] << 8) | _data[_pos + at + 1] : -1;
+
+        public int PeekU24() { Need(3); return U24At(_pos); }
+
+        private int U24At(int p) => (_data[p] << 16) | (_data[p + 1] << 8) | _data[p + 2];
+
         public byte[] Bytes(int n)
         {
             Need(n);
@@ -37,6 +53,9 @@ namespace TlsTools.Scanning.Wire
             _pos += n;
             return b;
         }
+
+        /// <summary>Everything left.</summary>
+        public byte[] Rest() => Bytes(Remaining);
 
         public void Skip(int n) { Need(n); _pos += n; }
 
@@ -52,6 +71,23 @@ namespace TlsTools.Scanning.Wire
         public WireReader Vector8(string what) => Sub(U8(), what);
         public WireReader Vector16(string what) => Sub(U16(), what);
         public WireReader Vector24(string what) => Sub(U24(), what);
+
+        /// <summary>The bytes of a vector with a 1-, 2- or 3-byte length.</summary>
+        public byte[] VectorBytes(int lengthBytes) => Bytes(lengthBytes == 1 ? U8() : lengthBytes == 2 ? U16() : U24());
+
+        /// <summary>Counts vectors (each followed by <paramref name="trailer"/> bytes) up to the end.</summary>
+        public int CountVectors(int lengthBytes, int trailer)
+        {
+            int n = 0;
+            while (!AtEnd) { VectorBytes(lengthBytes); Skip(trailer); n++; }
+            return n;
+        }
+
+        /// <summary>Throws when bytes are left over.</summary>
+        public void End()
+        {
+            if (!AtEnd) throw Malformed(_what, Remaining + " unexpected byte(s) at the end");
+        }
 
         private void Need(int n)
         {

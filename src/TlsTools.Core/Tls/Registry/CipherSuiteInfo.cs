@@ -1,6 +1,6 @@
 using System;
 
-namespace TlsTools.Scanning
+namespace TlsTools.Tls
 {
     /// <summary>How good a cipher suite is for use today.</summary>
     public enum CipherSuiteStrength
@@ -18,13 +18,12 @@ namespace TlsTools.Scanning
     /// Strings use IANA spellings (<c>ECDHE</c>, <c>AES_128_GCM</c>, <c>SHA256</c>); TLS 1.3 suites have key exchange and
     /// authentication <c>ANY</c>.
     /// </summary>
-    public sealed class CipherSuiteInfo
+    public sealed class CipherSuiteInfo : TlsCodePoint
     {
         internal CipherSuiteInfo(int code, string name, string keyExchange, string authentication, string encryption, string mac,
             int keySize, bool export, bool isTls13, string? openSslName, CipherSuiteStrength strength, string? strengthReason)
+            : base(code, name, openSslName != null && openSslName != name ? new[] { openSslName } : null)
         {
-            Code = code;
-            Name = name;
             KeyExchange = keyExchange;
             Authentication = authentication;
             Encryption = encryption;
@@ -36,12 +35,6 @@ namespace TlsTools.Scanning
             Strength = strength;
             StrengthReason = strengthReason;
         }
-
-        /// <summary>16-bit IANA code point, e.g. 0xC02F.</summary>
-        public int Code { get; }
-
-        /// <summary>IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256.</summary>
-        public string Name { get; }
 
         /// <summary>RSA, DH, DHE, ECDH, ECDHE, PSK, DHE_PSK, RSA_PSK, ECDHE_PSK, SRP, KRB5, ECCPWD, GOST, NULL, or ANY (TLS 1.3).</summary>
         public string KeyExchange { get; }
@@ -67,7 +60,7 @@ namespace TlsTools.Scanning
         /// <summary>The name OpenSSL (and sslscan) print, e.g. ECDHE-RSA-AES128-GCM-SHA256; null when OpenSSL never named it.</summary>
         public string? OpenSslName { get; }
 
-        /// <summary>Rating independent of the protocol version; see <see cref="CipherSuiteCatalog.Rate"/> for a version.</summary>
+        /// <summary>Rating independent of the protocol version; see <see cref="TlsRegistry.CipherSuites.Rate"/> for a version.</summary>
         public CipherSuiteStrength Strength { get; }
 
         /// <summary>Why the suite is not <see cref="CipherSuiteStrength.Secure"/>; null when it is.</summary>
@@ -78,7 +71,5 @@ namespace TlsTools.Scanning
         internal bool IsEcdhe => KeyExchange == "ECDHE" || KeyExchange == "ECDHE_PSK";
 
         internal bool IsEphemeralSigned => (KeyExchange == "ECDHE" || KeyExchange == "DHE") && Authentication != "anon";
-
-        public override string ToString() => Name + " (0x" + Code.ToString("X4") + ")";
     }
 }

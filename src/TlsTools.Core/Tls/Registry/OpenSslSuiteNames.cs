@@ -1,13 +1,13 @@
 using System.Collections.Generic;
 
-namespace TlsTools.Scanning
+namespace TlsTools.Tls
 {
     /// <summary>
     /// OpenSSL's names for cipher suites (what <c>openssl ciphers</c> and sslscan print). The first part is the output of
     /// <c>openssl ciphers -V 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'</c> (OpenSSL 3.0); the second adds suites older OpenSSL
     /// releases named (RC4, DES, 3DES, EXPORT, static DH/ECDH, SEED).
     /// </summary>
-    internal static class OpenSslNames
+    internal static class OpenSslSuiteNames
     {
         public static readonly Dictionary<int, string> ByCode = new Dictionary<int, string>
         {
