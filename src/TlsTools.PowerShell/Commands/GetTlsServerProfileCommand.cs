@@ -14,26 +14,9 @@ namespace TlsTools.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TlsServerProfile")]
     [OutputType(typeof(ServerProfileReport))]
-    public sealed class GetTlsServerProfileCommand : ConcurrentTargetCmdlet<TlsTarget>
+    public sealed class GetTlsServerProfileCommand : TlsTargetCmdlet<TlsTarget>
     {
         private int _targets;
-
-        /// <summary>The target: host, host:port, [v6]:port, [v6], a bare IPv6 address or https://host[:port]/ (TlsTarget.Parse).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Host", "Name", "Target")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        /// <summary>TCP port, used when the target has none (default 443).</summary>
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public int? Port { get; set; }
-
-        /// <summary>SNI to send; default: the host name unless it is an IP address; '' sends none.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Sni")]
-        [AllowEmptyString]
-        [AllowNull]
-        public string? ServerName { get; set; }
 
         /// <summary>How many targets are scanned at once (default 4); each target uses up to 8 connections at a time.</summary>
         [Parameter]
@@ -49,17 +32,8 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            TlsTarget target;
-            try
-            {
-                target = TlsTarget.Parse(HostName, Port, ServerName);
-            }
-            catch (TlsToolsException e)
-            {
-                WriteFailure(e, HostName);
-                return;
-            }
-            Start(target);
+            var target = ReadTarget();
+            if (target != null) Start(target);
         }
 
         protected override async Task RunAsync(TlsTarget target, Action<Action> emit, CancellationToken cancellationToken)

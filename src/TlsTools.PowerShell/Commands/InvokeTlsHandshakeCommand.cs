@@ -24,26 +24,9 @@ namespace TlsTools.PowerShell.Commands
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "TlsHandshake")]
     [OutputType(typeof(HandshakeResult))]
-    public sealed class InvokeTlsHandshakeCommand : ConcurrentTargetCmdlet<HandshakeOptions>
+    public sealed class InvokeTlsHandshakeCommand : TlsTargetCmdlet<HandshakeOptions>
     {
         private string? _keyLogPath;
-
-        /// <summary>The target: host, host:port, [v6]:port, [v6], a bare IPv6 address or https://host[:port]/ (TlsTarget.Parse).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Host", "Name", "Target")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        /// <summary>TCP port, used when the target has none (default 443).</summary>
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public int? Port { get; set; }
-
-        /// <summary>SNI name; by default the host name (none for an IP address); '' sends none.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Sni")]
-        [AllowEmptyString]
-        [AllowNull]
-        public string? ServerName { get; set; }
 
         [Parameter]
         [ArgumentCompleter(typeof(TlsVersionCompleter))]
@@ -115,17 +98,8 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            TlsTarget target;
-            try
-            {
-                target = TlsTarget.Parse(HostName, Port, ServerName);
-            }
-            catch (TlsToolsException e)
-            {
-                WriteFailure(e, HostName);
-                return;
-            }
-            Start(Options(target));
+            var target = ReadTarget();
+            if (target != null) Start(Options(target));
         }
 
         protected override async Task RunAsync(HandshakeOptions target, Action<Action> emit, CancellationToken cancellationToken)
