@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Net;
+using TlsTools.Tests.Tls;
 using Xunit;
 
 namespace TlsTools.Tests.Net
@@ -15,15 +16,6 @@ namespace TlsTools.Tests.Net
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
         private static Task<IPAddress[]> NoDns(string host) => throw new InvalidOperationException("DNS was asked for '" + host + "'.");
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
 
         [Fact]
         public async Task IPLiteral_ConnectsWithoutAskingDns()
@@ -92,7 +84,7 @@ namespace TlsTools.Tests.Net
         public async Task RefusedPort_IsConnectionRefused_Quickly()
         {
             var sw = Stopwatch.StartNew();
-            var e = await Assert.ThrowsAsync<TlsToolsException>(() => new Connector(NoDns).ConnectAsync(TlsTarget.Parse("127.0.0.1", FreePort()), Timeout, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<TlsToolsException>(() => new Connector(NoDns).ConnectAsync(TlsTarget.Parse("127.0.0.1", Ports.Free()), Timeout, CancellationToken.None));
             Assert.Equal("ConnectionRefused", e.ErrorId);
             Assert.Equal(ErrorKind.ConnectionError, e.Kind);
             Assert.True(sw.ElapsedMilliseconds < 3000, sw.ElapsedMilliseconds + " ms");
