@@ -257,7 +257,7 @@ HostName,Port
         ($reports | Where-Object Port -eq $PeerA.Port).TlsVersions | Should -Be 'Tls12'
         ($reports | Where-Object Port -eq $PeerB.Port).TlsVersions | Should -Be 'Tls13'
         $errs | Should -HaveCount 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionRefused,*'
         $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
         "$($errs[0].TargetObject)" | Should -Be "127.0.0.1:$refused"
     }
@@ -331,5 +331,102 @@ Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
             @($p.AlpnProtocols | Sort-Object) | Should -Be 'h2', 'http/1.1'
             $p.Warnings | Should -Contain 'TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes.'
         } finally { $server | Stop-TlsServer }
+    }
+}
+
+Describe 'Get-TlsServerProfile target forms and the SNI rule' {
+    BeforeAll {
+        # The default certificate (CN=default.test), and one served only to a ClientHello whose SNI is 'localhost'.
+        New-ScanPeerFiles -Directory $Dir -Name tdefault -DnsName 'default.test' | Out-Null
+        New-ScanPeerFiles -Directory $Dir -Name tsni -DnsName 'localhost' | Out-Null
+        $narrow = '-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'
+        $script:SniPeer = Start-OpenSslServer (@('-cert', 'tdefault.crt', '-key', 'tdefault.key', '-servername', 'localhost',
+            '-cert2', 'tsni.crt', '-key2', 'tsni.key') + $narrow)
+        # A peer on ::1 only: a scan that went to 127.0.0.1, or to port 443, would fail. ::1 is required here, not optional.
+        $script:V6Peer = Start-ScanPeer -Tool openssl -Address ([Net.IPAddress]::IPv6Loopback) -WorkingDirectory $Dir -Arguments (
+            @('s_server', '-accept', '[::1]:{port}', '-quiet', '-cert', 'tdefault.crt', '-key', 'tdefault.key') + $narrow)
+        $Peers.Add($V6Peer)
+    }
+
+    It 'scans "127.0.0.1:<port>" given as one string' {
+        $r = Get-TlsServerProfile "127.0.0.1:$($SniPeer.Port)" -TimeoutSeconds 10 -ErrorAction Stop
+        $r.HostName | Should -Be '127.0.0.1'
+        $r.Port | Should -Be $SniPeer.Port
+        $r.IPAddress | Should -Be '127.0.0.1'
+        $r.ServerName | Should -BeNullOrEmpty
+        @($r.TlsVersions) | Should -Be @([TlsTools.Tls.TlsVersion]::Tls12)
+        $r.CertificateChains[0].ValidatedFor | Should -Be '127.0.0.1'
+    }
+
+    It 'scans "[::1]:<port>" on that port (the peer listens on ::1 only)' {
+        $c = [Net.Sockets.TcpClient]::new()
+        try { { $c.Connect([Net.IPAddress]::Loopback, $V6Peer.Port) } | Should -Throw -Because 'the peer must not be reachable on 127.0.0.1' } finally { $c.Dispose() }
+        $r = Get-TlsServerProfile "[::1]:$($V6Peer.Port)" -TimeoutSeconds 10 -ErrorAction Stop
+        $r.HostName | Should -Be '::1'
+        $r.Port | Should -Be $V6Peer.Port
+        $r.IPAddress | Should -Be '::1'
+        $r.ServerName | Should -BeNullOrEmpty
+        "$($r.Target)" | Should -Be "[::1]:$($V6Peer.Port)"
+        @($r.TlsVersions) | Should -Be @([TlsTools.Tls.TlsVersion]::Tls12)
+        $r.CipherSuites.Name | Should -Be 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+        # A bare IPv6 literal has no port: -Port gives it.
+        $bare = Get-TlsServerProfile '::1' -Port $V6Peer.Port -TimeoutSeconds 10 -ErrorAction Stop
+        $bare.Port | Should -Be $V6Peer.Port
+        @($bare.TlsVersions) | Should -Be @([TlsTools.Tls.TlsVersion]::Tls12)
+    }
+
+    It 'scans "https://localhost:<port>/" with SNI localhost: the server shows its SNI certificate and its default one' {
+        $r = Get-TlsServerProfile "https://localhost:$($SniPeer.Port)/" -TimeoutSeconds 10 -ErrorAction Stop
+        $r.HostName | Should -Be 'localhost'
+        $r.Port | Should -Be $SniPeer.Port
+        $r.ServerName | Should -Be 'localhost'
+        $withSni = @($r.CertificateChains | Where-Object { $_.ServerNames -contains 'localhost' })
+        $withSni | Should -HaveCount 1
+        $withSni[0].Subject | Should -Be 'CN=localhost'
+        $without = @($r.CertificateChains | Where-Object WithoutSni)
+        $without | Should -HaveCount 1
+        $without[0].Subject | Should -Be 'CN=default.test'
+    }
+
+    It '-ServerName '''' sends no SNI (the server never serves its SNI certificate)' {
+        $r = Get-TlsServerProfile "localhost:$($SniPeer.Port)" -ServerName '' -TimeoutSeconds 10 -ErrorAction Stop
+        $r.ServerName | Should -BeNullOrEmpty
+        $r.CertificateChains | Should -HaveCount 1
+        $r.CertificateChains[0].WithoutSni | Should -BeTrue
+        $r.CertificateChains[0].Subject | Should -Be 'CN=default.test'
+        $r.CertificateChains[0].ValidatedFor | Should -Be 'localhost'
+    }
+
+    It 'gives the same HostName, Port and ServerName as Invoke-TlsHandshake for "<Text>"' -ForEach @(
+        @{ Text = '127.0.0.1:{port}'; Sni = $null }
+        @{ Text = 'https://localhost:{port}/'; Sni = $null }
+        @{ Text = 'localhost:{port}'; Sni = '' }
+    ) {
+        $target = $Text.Replace('{port}', "$($SniPeer.Port)")
+        $more = if ($null -ne $Sni) { @{ ServerName = $Sni } } else { @{} }
+        $h = Invoke-TlsHandshake $target -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop @more
+        $p = Get-TlsServerProfile $target -TimeoutSeconds 10 -ErrorAction Stop @more
+        $h.Success | Should -BeTrue
+        $p.HostName | Should -Be $h.HostName
+        $p.Port | Should -Be $h.Port
+        $p.Port | Should -Be $SniPeer.Port
+        $p.ServerName | Should -Be $h.ServerName
+        "$($p.Target)" | Should -Be "$($h.Target)"
+    }
+
+    It 'malformed targets are one non-terminating error each (<Text> → <Id>) and the others go on' -ForEach @(
+        @{ Text = 'http://localhost/'; Id = 'InvalidTarget' }
+        @{ Text = '127.0.0.1:0'; Id = 'InvalidPort' }
+        @{ Text = 'bad host'; Id = 'InvalidTarget' }
+    ) {
+        $r = $Text, "127.0.0.1:$($SniPeer.Port)" | Get-TlsServerProfile -TimeoutSeconds 10 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $r | Should -HaveCount 1
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'a port in the target and a different -Port is PortConflict' {
+        Get-ErrorId { Get-TlsServerProfile "127.0.0.1:$($SniPeer.Port)" -Port 1 } | Should -Be 'PortConflict'
     }
 }

@@ -387,3 +387,77 @@ Describe 'Invoke-TlsHandshake output' {
         $c.CompletionMatches.CompletionText | Should -Contain $Expected
     }
 }
+
+Describe 'Invoke-TlsHandshake target forms and the SNI rule' {
+    BeforeAll {
+        # The default certificate is the EC leaf; the one for SNI 'localhost' is the sni.test leaf ($sniFiles).
+        $script:sniSrv = Start-OpenSslServer -Files $ecFiles -Arguments '-servername', 'localhost', '-cert2', $sniFiles.CertPath, '-key2', $sniFiles.KeyPath
+
+        function Test-SniSent($Result) {
+            <# Whether the ClientHello as sent carried a server_name extension. #>
+            $hello = $Result.Transcript | Where-Object { $_.Sender -eq 'Client' -and $_.Type -eq 'ClientHello' } | Select-Object -First 1
+            $hello.Fields['Extensions'].Contains('server_name')
+        }
+    }
+    AfterAll { $sniSrv | Stop-TestProcess | Out-Null }
+
+    It 'sends SNI localhost for "localhost:<port>": the server answers with its SNI certificate' {
+        $r = Invoke-TlsHandshake "localhost:$($sniSrv.Port)" -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+        $r.ServerName | Should -Be 'localhost'
+        Test-SniSent $r | Should -BeTrue
+        $r.Certificates[0].Thumbprint | Should -Be $sni.Thumbprint
+    }
+
+    It '-ServerName '''' sends no SNI: no server_name extension, and the server answers with its default certificate' {
+        $r = Invoke-TlsHandshake "localhost:$($sniSrv.Port)" -ServerName '' -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+        $r.Success | Should -BeTrue
+        $r.ServerName | Should -BeNullOrEmpty
+        Test-SniSent $r | Should -BeFalse
+        $r.Certificates[0].Thumbprint | Should -Be $ec.Leaf.Thumbprint
+    }
+
+    It 'a ServerName column from Import-Csv is bound by property name (a blank cell sends no SNI)' {
+        $csv = "HostName,Port,ServerName`nlocalhost,$($sniSrv.Port),`n127.0.0.1,$($sniSrv.Port),localhost"
+        $r = @($csv | ConvertFrom-Csv | Invoke-TlsHandshake -SkipCertificateCheck -ThrottleLimit 1 -TimeoutSeconds 30 -ErrorAction Stop)
+        $r | Should -HaveCount 2
+        $blank = $r | Where-Object HostName -eq 'localhost'
+        $blank.ServerName | Should -BeNullOrEmpty
+        $blank.Certificates[0].Thumbprint | Should -Be $ec.Leaf.Thumbprint
+        $named = $r | Where-Object HostName -eq '127.0.0.1'
+        $named.ServerName | Should -Be 'localhost'
+        $named.Certificates[0].Thumbprint | Should -Be $sni.Thumbprint
+    }
+
+    It 'accepts https://localhost:<port>/ and "[::1]:<port>" (a peer listening on ::1 only)' {
+        $r = Invoke-TlsHandshake "https://localhost:$($sniSrv.Port)/" -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+        $r.HostName | Should -Be 'localhost'
+        $r.Port | Should -Be $sniSrv.Port
+        $r.ServerName | Should -Be 'localhost'
+
+        # The helper accepts on 127.0.0.1; openssl takes the last -accept, so this peer listens on [::1]:$v6Port only.
+        $v6Port = Get-FreeTcpPort
+        $v6 = Start-OpenSslServer -Files $ecFiles -Arguments '-accept', "[::1]:$v6Port"
+        try {
+            $r6 = Invoke-TlsHandshake "[::1]:$v6Port" -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+            $r6.Success | Should -BeTrue
+            $r6.HostName | Should -Be '::1'
+            $r6.IPAddress | Should -Be '::1'
+            $r6.Port | Should -Be $v6Port
+            $r6.ServerName | Should -BeNullOrEmpty
+            Test-SniSent $r6 | Should -BeFalse
+        } finally { $v6 | Stop-TestProcess | Out-Null }
+    }
+
+    It 'uses -Port only when the target has none; a different one is PortConflict; malformed targets are one error each' {
+        $r = Invoke-TlsHandshake localhost -Port $sniSrv.Port -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+        $r.Port | Should -Be $sniSrv.Port
+        $same = Invoke-TlsHandshake "127.0.0.1:$($sniSrv.Port)" -Port $sniSrv.Port -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
+        $same.Success | Should -BeTrue
+        Get-ErrorId { Invoke-TlsHandshake "127.0.0.1:$($sniSrv.Port)" -Port 1 } | Should -Be 'PortConflict'
+        $ok = 'http://localhost/', 'localhost:99999', "127.0.0.1:$($sniSrv.Port)" |
+            Invoke-TlsHandshake -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable errs
+        @($ok).Count | Should -Be 1
+        $ok.Success | Should -BeTrue
+        @($errs | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be 'InvalidTarget', 'InvalidPort'
+    }
+}

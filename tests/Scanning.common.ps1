@@ -21,10 +21,10 @@ function New-ScanPeerFiles {
 
 function Start-ScanPeer {
     <#
-    Starts a TLS peer with '{port}' in the arguments replaced by a free port and waits (at most 15 s) until 127.0.0.1:port
-    accepts. Returns [pscustomobject]@{ Process; Port }. Stop it with Stop-ScanPeer.
+    Starts a TLS peer with '{port}' in the arguments replaced by a free port and waits (at most 15 s) until Address:port
+    (default 127.0.0.1) accepts. Returns [pscustomobject]@{ Process; Port }. Stop it with Stop-ScanPeer.
     #>
-    param([string] $Tool, [string[]] $Arguments, [string] $WorkingDirectory)
+    param([string] $Tool, [string[]] $Arguments, [string] $WorkingDirectory, [Net.IPAddress] $Address = [Net.IPAddress]::Loopback)
     for ($attempt = 0; ; $attempt++) {
         $port = Get-FreeTcpPort
         $psi = [Diagnostics.ProcessStartInfo]::new($Tool)
@@ -39,16 +39,16 @@ function Start-ScanPeer {
         $p.BeginErrorReadLine()
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
         while ([DateTime]::UtcNow -lt $deadline -and -not $p.HasExited) {
-            $c = [Net.Sockets.TcpClient]::new()
+            $c = [Net.Sockets.TcpClient]::new($Address.AddressFamily)
             try {
-                if ($c.ConnectAsync([Net.IPAddress]::Loopback, $port).Wait(500) -and $c.Connected) {
+                if ($c.ConnectAsync($Address, $port).Wait(500) -and $c.Connected) {
                     return [pscustomobject]@{ Process = $p; Port = $port; Tool = $Tool }
                 }
             } catch { } finally { $c.Dispose() }
             Start-Sleep -Milliseconds 50
         }
         Stop-ScanPeer ([pscustomobject]@{ Process = $p })
-        if ($attempt -ge 2) { throw "$Tool did not start listening on 127.0.0.1:$port" }
+        if ($attempt -ge 2) { throw "$Tool did not start listening on ${Address}:$port" }
     }
 }
 

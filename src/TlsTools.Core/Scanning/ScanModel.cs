@@ -1,19 +1,36 @@
 using TlsTools.Tls;
 using System;
 using System.Collections.Generic;
+using TlsTools.Net;
 
 namespace TlsTools.Scanning
 {
     /// <summary>What to scan and how hard.</summary>
     public sealed class ScanOptions
     {
-        /// <summary>Host name or IP address literal to connect to.</summary>
+        public ScanOptions()
+        {
+        }
+
+        public ScanOptions(TlsTarget target) => Target = target ?? throw new ArgumentNullException(nameof(target));
+
+        /// <summary>Where to connect and the SNI the probes send. When null, <see cref="HostName"/>, <see cref="Port"/> and
+        /// <see cref="ServerName"/> make it (<see cref="TlsTarget.Create"/>).</summary>
+        public TlsTarget? Target { get; set; }
+
+        /// <summary>Shorthand for <see cref="Target"/> (used only while Target is null): a DNS name or an IP literal, no port.</summary>
         public string HostName { get; set; } = "";
 
-        public int Port { get; set; } = 443;
+        /// <summary>Shorthand for <see cref="Target"/>, with <see cref="HostName"/>.</summary>
+        public int Port { get; set; } = TlsTarget.DefaultPort;
 
-        /// <summary>SNI to send. Null: the host name when it is not an IP literal, else no SNI. Empty string: never send SNI.</summary>
+        /// <summary>Shorthand for <see cref="Target"/>, with <see cref="HostName"/>: null sends the host name unless it is an IP
+        /// literal (then no SNI); an empty string sends no SNI; a name sends that name.</summary>
         public string? ServerName { get; set; }
+
+        /// <summary><see cref="Target"/>, or the target made from <see cref="HostName"/>, <see cref="Port"/> and <see cref="ServerName"/>.</summary>
+        /// <exception cref="TlsToolsException">InvalidTarget, InvalidPort or InvalidServerName.</exception>
+        public TlsTarget GetTarget() => Target ?? TlsTarget.Create(HostName, Port, ServerName);
 
         /// <summary>Bound on each probe (connect, send, read); also bounds name resolution. Default 5 s.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -113,6 +130,9 @@ namespace TlsTools.Scanning
     /// </summary>
     public sealed class ServerProfile
     {
+        /// <summary>The target scanned, bound to the address the probes went to; null in a profile made by hand.</summary>
+        public TlsTarget? Target { get; set; }
+
         public string HostName { get; set; } = "";
         public int Port { get; set; }
         /// <summary>The address that was scanned.</summary>

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Formats;
+using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.Tls;
 using TlsTools.Validation;
@@ -78,6 +78,9 @@ namespace TlsTools.Scanning
     /// </summary>
     public sealed class ServerProfileReport
     {
+        /// <summary>The target scanned, bound to the address the scan went to (null only in a report of a hand-made profile).</summary>
+        public TlsTarget? Target { get; set; }
+
         public string HostName { get; set; } = "";
         public int Port { get; set; }
         public string IPAddress { get; set; } = "";
@@ -113,22 +116,30 @@ namespace TlsTools.Scanning
         public int ProbeCount { get; set; }
         public long ScanMilliseconds { get; set; }
 
-        public override string ToString() => HostName + ":" + Port + " " + string.Join(",", TlsVersions) + " (" + CipherSuites.Count + " suites)";
+        public override string ToString() => (Target?.ToString() ?? HostName + ":" + Port) + " " + string.Join(",", TlsVersions) + " (" + CipherSuites.Count + " suites)";
 
         /// <summary>
-        /// Builds the report for a finished scan: parses and validates every served chain (OS trust store) and, when
-        /// <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full handshake and one
-        /// resumed handshake with <see cref="TlsClientRunner"/>.
+        /// Builds the report for a finished probe scan (<see cref="TlsServerScanner.ReportAsync"/> calls it): parses and validates
+        /// every served chain (OS trust store) for the name it was served for; for a TLS 1.3 server whose chains no TLS ≤ 1.2 probe
+        /// saw, reads them (and, TLS 1.3 only, the ALPN protocols) from full TLS 1.3 handshakes; and, when
+        /// <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full handshake and one resumed
+        /// handshake with <see cref="TlsClientRunner"/>. Every handshake goes to the target the probes reached.
         /// </summary>
+        /// <param name="profile">The probes' findings (without the probes-only TLS 1.3 warning of <see cref="TlsServerScanner.ScanAsync"/>).</param>
+        /// <param name="options">The scan's options; its target is used when the profile has none (a profile made by hand).</param>
+        /// <param name="testSessionResumption">Run the two TLS 1.2 handshakes.</param>
+        /// <param name="cancellationToken">Cancels the handshakes.</param>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-        public static async Task<ServerProfileReport> CreateAsync(ServerProfile profile, ScanOptions options, bool testSessionResumption,
+        internal static async Task<ServerProfileReport> CreateAsync(ServerProfile profile, ScanOptions options, bool testSessionResumption,
             CancellationToken cancellationToken = default)
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             if (options == null) throw new ArgumentNullException(nameof(options));
+            var target = profile.Target ?? options.GetTarget();
             var r = new ServerProfileReport
             {
+                Target = profile.Target,
                 HostName = profile.HostName, Port = profile.Port, IPAddress = profile.IPAddress, ServerName = profile.ServerName,
                 TlsVersions = profile.TlsVersions.ToList(), CipherSuites = profile.CipherSuites.ToList(),
                 ServerCipherPreference = profile.ServerCipherPreference, CipherPreference = profile.CipherPreference.ToList(),
@@ -143,39 +154,41 @@ namespace TlsTools.Scanning
             foreach (var chain in profile.CertificateChains)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                r.CertificateChains.Add(Validate(chain, profile, cancellationToken));
+                r.CertificateChains.Add(Validate(chain, target, cancellationToken));
             }
-            if (r.CertificateChains.Count == 0 && r.TlsVersions.Contains(TlsVersion.Tls13))
+            if (r.TlsVersions.Contains(TlsVersion.Tls13))
             {
-                // TLS 1.3 sends the certificate encrypted, so the probes cannot see it: full handshakes can.
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var entries = await Tls13ChainsAsync(profile, options, r.Warnings, cancellationToken).ConfigureAwait(false);
-                foreach (var entry in entries)
-                    r.CertificateChains.Add(Validate(entry, profile, cancellationToken));
-                r.ProbeCount += 2;
+                bool readByHandshakes = false;
                 bool tls13Only = r.TlsVersions.All(v => v == TlsVersion.Tls13);
-                if (tls13Only && r.AlpnProtocols.Count == 0)
+                if (r.CertificateChains.Count == 0)
                 {
-                    // The probes read ALPN from TLS <= 1.2 ServerHellos; a TLS 1.3-only server answers it encrypted.
-                    r.AlpnProtocols.AddRange(await Tls13AlpnAsync(profile, options, cancellationToken).ConfigureAwait(false));
-                    r.ProbeCount += options.AlpnProtocols.Count;
+                    // TLS 1.3 sends the certificate encrypted, so the probes cannot see it: full handshakes can.
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var entries = await Tls13ChainsAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
+                    foreach (var entry in entries)
+                        r.CertificateChains.Add(Validate(entry, target, cancellationToken));
+                    r.ProbeCount += 2;
+                    if (tls13Only && r.AlpnProtocols.Count == 0)
+                    {
+                        // The probes read ALPN from TLS <= 1.2 ServerHellos; a TLS 1.3-only server answers it encrypted.
+                        r.AlpnProtocols.AddRange(await Tls13AlpnAsync(target, options, cancellationToken).ConfigureAwait(false));
+                        r.ProbeCount += options.AlpnProtocols.Count;
+                    }
+                    r.ScanMilliseconds += clock.ElapsedMilliseconds;
+                    readByHandshakes = entries.Count > 0;
                 }
-                r.ScanMilliseconds += clock.ElapsedMilliseconds;
-                if (entries.Count > 0)
-                {
-                    for (int i = 0; i < r.Warnings.Count; i++)
-                        if (r.Warnings[i].StartsWith("TLS 1.3 signature algorithms, ALPN and certificates", StringComparison.Ordinal))
-                            r.Warnings[i] = tls13Only
-                                ? "TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes."
-                                : "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.";
-                }
+                r.Warnings.Add(!readByHandshakes
+                    ? "TLS 1.3 signature algorithms, ALPN and certificates travel encrypted and were not probed."
+                    : tls13Only
+                        ? "TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes."
+                        : "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.");
             }
             if (testSessionResumption && r.SessionIdResumption == null)
             {
                 if (r.TlsVersions.Contains(TlsVersion.Tls12))
                 {
                     var clock = System.Diagnostics.Stopwatch.StartNew();
-                    r.SessionIdResumption = await TestResumptionAsync(profile, options, r.Warnings, cancellationToken).ConfigureAwait(false);
+                    r.SessionIdResumption = await TestResumptionAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
                     r.ProbeCount += 2;
                     r.ScanMilliseconds += clock.ElapsedMilliseconds;
                 }
@@ -187,7 +200,7 @@ namespace TlsTools.Scanning
             return r;
         }
 
-        private static ServedCertificateChain Validate(CertificateChainEntry entry, ServerProfile profile, CancellationToken ct)
+        private static ServedCertificateChain Validate(CertificateChainEntry entry, TlsTarget target, CancellationToken ct)
         {
             var served = new ServedCertificateChain
             {
@@ -212,8 +225,9 @@ namespace TlsTools.Scanning
                 }
             }
 
-            string name = entry.ServerNames.FirstOrDefault() ?? profile.HostName;
-            served.ValidatedFor = name;
+            // The name the chain was served for: its SNI, else none (the host, or its IP address).
+            var servedFor = target.WithServerName(entry.ServerNames.FirstOrDefault() ?? "");
+            served.ValidatedFor = servedFor.ValidationName;
             if (!leafReadable)
             {
                 served.IsValid = false;
@@ -229,8 +243,7 @@ namespace TlsTools.Scanning
 
             var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth };
             foreach (var c in served.Certificates.Skip(1)) request.Intermediates.Add(c);
-            if (System.Net.IPAddress.TryParse(name.Trim('[', ']'), out var ip)) request.IpAddress = ip.ToString();
-            else request.DnsName = name.TrimEnd('.');
+            HandshakeValidation.ForName(request, servedFor);
             var result = ChainValidator.Validate(request, ct);
             served.IsValid = result.IsValid && unreadable.Count == 0;
             served.ValidationFailures.AddRange(result.Failures.Select(f => new ChainProblem
@@ -246,51 +259,43 @@ namespace TlsTools.Scanning
         private static string VerdictOf(ServedCertificateChain c) =>
             c.IsValid ? "Valid" : "Invalid: " + string.Join(", ", c.ValidationFailures.Select(f => f.Check).Distinct());
 
-        /// <summary>The ALPN protocols a TLS 1.3 server agrees to, one full handshake per candidate (run together).</summary>
-        private static async Task<List<string>> Tls13AlpnAsync(ServerProfile profile, ScanOptions options, CancellationToken ct)
+        /// <summary>A full handshake's options for the scan: no transcript, no wait for tickets, twice the probe timeout.</summary>
+        private static HandshakeOptions Handshake(TlsTarget target, ScanOptions options, TlsVersion version) => new HandshakeOptions(target)
         {
-            var host = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName;
+            TlsVersions = new[] { version },
+            Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
+            ConnectTimeout = options.Timeout,
+            CaptureTranscript = false,
+            SessionTicketWait = TimeSpan.Zero,
+        };
+
+        /// <summary>The ALPN protocols a TLS 1.3 server agrees to, one full handshake per candidate (run together).</summary>
+        private static async Task<List<string>> Tls13AlpnAsync(TlsTarget target, ScanOptions options, CancellationToken ct)
+        {
             var runner = new TlsClientRunner();
-            var tasks = options.AlpnProtocols.Select(protocol => runner.HandshakeAsync(new HandshakeOptions
+            var tasks = options.AlpnProtocols.Select(protocol =>
             {
-                HostName = host,
-                Port = profile.Port,
-                ServerName = profile.ServerName,
-                TlsVersions = new[] { TlsVersion.Tls13 },
-                Alpn = new[] { protocol },
-                Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
-                ConnectTimeout = options.Timeout,
-                CaptureTranscript = false,
-                SessionTicketWait = TimeSpan.Zero,
-            }, ct)).ToList();
+                var o = Handshake(target, options, TlsVersion.Tls13);
+                o.Alpn = new[] { protocol };
+                return runner.HandshakeAsync(o, ct);
+            }).ToList();
             var results = await Task.WhenAll(tasks).ConfigureAwait(false);
             return results.Where(x => x.Success && !string.IsNullOrEmpty(x.Alpn)).Select(x => x.Alpn!).Distinct().ToList();
         }
 
         /// <summary>
-        /// The chains a TLS 1.3 server sends with and without SNI, from one full TLS 1.3 handshake each (the server's
-        /// name when one is known, and none); identical chains are merged.
+        /// The chains a TLS 1.3 server sends with and without SNI, from one full TLS 1.3 handshake each (the target's SNI when it
+        /// has one, and none); identical chains are merged.
         /// </summary>
-        private static async Task<List<CertificateChainEntry>> Tls13ChainsAsync(ServerProfile profile, ScanOptions options, List<string> warnings, CancellationToken ct)
+        private static async Task<List<CertificateChainEntry>> Tls13ChainsAsync(TlsTarget target, ScanOptions options, List<string> warnings, CancellationToken ct)
         {
-            var host = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName;
-            string? sni = !string.IsNullOrEmpty(profile.ServerName) ? profile.ServerName
-                : System.Net.IPAddress.TryParse(profile.HostName.Trim('[', ']'), out _) ? null : profile.HostName;
             var entries = new List<CertificateChainEntry>();
             var runner = new TlsClientRunner();
-            foreach (var name in sni == null ? new string?[] { null } : new string?[] { sni, null })
+            var noSni = target.WithServerName("");
+            foreach (var t in target.ServerName == null ? new[] { noSni } : new[] { target, noSni })
             {
-                var result = await runner.HandshakeAsync(new HandshakeOptions
-                {
-                    HostName = host,
-                    Port = profile.Port,
-                    ServerName = name ?? "",
-                    TlsVersions = new[] { TlsVersion.Tls13 },
-                    Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
-                    ConnectTimeout = options.Timeout,
-                    CaptureTranscript = false,
-                    SessionTicketWait = TimeSpan.Zero,
-                }, ct).ConfigureAwait(false);
+                var result = await runner.HandshakeAsync(Handshake(t, options, TlsVersion.Tls13), ct).ConfigureAwait(false);
+                var name = t.ServerName;
                 if (!result.Success || result.Certificates.Length == 0)
                 {
                     warnings.Add("TLS 1.3 certificate chain " + (name == null ? "without SNI" : "for SNI '" + name + "'") + " not read: " + (result.Error ?? "no certificate sent") + ".");
@@ -307,22 +312,10 @@ namespace TlsTools.Scanning
         }
 
         /// <summary>One full TLS 1.2 handshake, then one offering its session id: true when the server resumed it.</summary>
-        private static async Task<bool?> TestResumptionAsync(ServerProfile profile, ScanOptions options, List<string> warnings, CancellationToken ct)
+        private static async Task<bool?> TestResumptionAsync(TlsTarget target, ScanOptions options, List<string> warnings, CancellationToken ct)
         {
             var runner = new TlsClientRunner();
-            HandshakeOptions Options(HandshakeResult? resume) => new HandshakeOptions
-            {
-                HostName = profile.IPAddress.Length > 0 ? profile.IPAddress : profile.HostName,
-                Port = profile.Port,
-                ServerName = profile.ServerName ?? "",
-                TlsVersions = new[] { TlsVersion.Tls12 },
-                Timeout = TimeSpan.FromTicks(options.Timeout.Ticks * 2),
-                ConnectTimeout = options.Timeout,
-                CaptureTranscript = false,
-                SessionTicketWait = TimeSpan.Zero,
-                ResumeSession = resume,
-            };
-            var full = await runner.HandshakeAsync(Options(null), ct).ConfigureAwait(false);
+            var full = await runner.HandshakeAsync(Handshake(target, options, TlsVersion.Tls12), ct).ConfigureAwait(false);
             if (!full.Success)
             {
                 warnings.Add("Session-id resumption not determined: the full TLS 1.2 handshake failed (" + full.Error + ").");
@@ -332,7 +325,9 @@ namespace TlsTools.Scanning
             HandshakeResult again;
             try
             {
-                again = await runner.HandshakeAsync(Options(full), ct).ConfigureAwait(false);
+                var resume = Handshake(target, options, TlsVersion.Tls12);
+                resume.ResumeSession = full;
+                again = await runner.HandshakeAsync(resume, ct).ConfigureAwait(false);
             }
             catch (TlsToolsException e) when (e.Kind == ErrorKind.InvalidArgument)
             {

@@ -4,10 +4,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using TlsTools.Net;
 using TlsTools.Scanning.Wire;
 
 namespace TlsTools.Scanning
@@ -30,69 +29,69 @@ namespace TlsTools.Scanning
     {
         private const int MaxCertificateBytes = 256 * 1024;
 
-        /// <summary>Scans one server.</summary>
+        /// <summary>The warning of a probes-only scan of a TLS 1.3 server (<see cref="ScanAsync"/>).</summary>
+        private const string Tls13NotProbed = "TLS 1.3 signature algorithms, ALPN and certificates travel encrypted and were not probed.";
+
+        /// <summary>
+        /// Scans one server and builds its report: the probes (<see cref="ScanAsync"/>), then every served chain parsed and
+        /// validated for the name it was served for, full TLS 1.3 handshakes for what TLS 1.3 encrypts when no TLS ≤ 1.2 handshake
+        /// showed it, and session-id resumption tested with two TLS 1.2 handshakes. Progress is reported as probes finish.
+        /// </summary>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-        /// <exception cref="TlsToolsException">InvalidArgument for bad options; ConnectionError (ErrorId HostNotFound or
-        /// ConnectionFailed) when the host cannot be resolved or reached; OperationTimeout (ConnectTimeout) when the first
-        /// connection is not established within the timeout.</exception>
+        /// <exception cref="TlsToolsException">As <see cref="ScanAsync"/>.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+        public static async Task<ServerProfileReport> ReportAsync(ScanOptions options, IProgress<ScanProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            var profile = await RunProbesAsync(options, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new ScanProgress(profile.ProbeCount, profile.ProbeCount + 3, "certificate validation and session resumption"));
+            return await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Probes one server: what it accepts, as the probes see it (no full handshakes, no chain validation).</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+        /// <exception cref="TlsToolsException">InvalidArgument for bad options (InvalidTarget, InvalidPort, InvalidServerName,
+        /// InvalidTimeout, InvalidConcurrency); the connector's error (HostNotFound, ConnectionRefused, NetworkError: ErrorKind
+        /// ConnectionError; ConnectTimeout: OperationTimeout) when the first connection cannot be made.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         public static async Task<ServerProfile> ScanAsync(ScanOptions options, IProgress<ScanProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
+            var profile = await RunProbesAsync(options, progress, cancellationToken).ConfigureAwait(false);
+            if (profile.TlsVersions.Contains(TlsVersion.Tls13))
+            {
+                profile.Warnings.Add(Tls13NotProbed);
+                profile.Warnings.Sort(StringComparer.Ordinal);
+            }
+            return profile;
+        }
+
+        private static async Task<ServerProfile> RunProbesAsync(ScanOptions options, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+        {
             if (options == null) throw new ArgumentNullException(nameof(options));
-            if (string.IsNullOrWhiteSpace(options.HostName))
-                throw new TlsToolsException("InvalidHostName", ErrorKind.InvalidArgument, "A host name or IP address is required.");
-            if (options.Port < 1 || options.Port > 65535)
-                throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + options.Port + " is outside 1..65535.");
+            var target = options.GetTarget();
             if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(10))
                 throw new TlsToolsException("InvalidTimeout", ErrorKind.InvalidArgument, "The timeout must be between 0 and 10 minutes.");
             if (options.MaxConcurrency < 1 || options.MaxConcurrency > 64)
                 throw new TlsToolsException("InvalidConcurrency", ErrorKind.InvalidArgument, "MaxConcurrency must be 1..64.");
 
             var clock = Stopwatch.StartNew();
-            var address = await ResolveAsync(options.HostName.Trim(), options.Timeout, cancellationToken).ConfigureAwait(false);
-            string? sni = options.ServerName;
-            if (sni == null) sni = IPAddress.TryParse(options.HostName.Trim(), out _) ? null : options.HostName.Trim().TrimEnd('.');
-            if (sni != null && sni.Length == 0) sni = null;
-
             using var gate = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-            var scan = new Scan(new IPEndPoint(address, options.Port), sni, gate, options, progress, cancellationToken);
+            var scan = new Scan(target, gate, options, progress, cancellationToken);
             var profile = await scan.RunAsync().ConfigureAwait(false);
-            profile.HostName = options.HostName.Trim();
-            profile.Port = options.Port;
-            profile.IPAddress = address.ToString();
-            profile.ServerName = sni;
+            profile.Target = scan.Target;
+            profile.HostName = scan.Target.Host;
+            profile.Port = scan.Target.Port;
+            profile.IPAddress = scan.Target.Address ?? "";
+            profile.ServerName = scan.Target.ServerName;
             profile.ScanMilliseconds = clock.ElapsedMilliseconds;
             return profile;
-        }
-
-        private static async Task<IPAddress> ResolveAsync(string host, TimeSpan timeout, CancellationToken ct)
-        {
-            if (IPAddress.TryParse(host.Trim('[', ']'), out var ip)) return ip;
-            var lookup = Dns.GetHostAddressesAsync(host);
-            var done = await Task.WhenAny(lookup, Task.Delay(timeout, ct)).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            if (done != lookup)
-                throw new TlsToolsException("HostNotFound", ErrorKind.OperationTimeout, "Resolving '" + host + "' took longer than " + timeout.TotalSeconds + " s.", target: host);
-            IPAddress[] addresses;
-            try
-            {
-                addresses = await lookup.ConfigureAwait(false);
-            }
-            catch (SocketException e)
-            {
-                throw new TlsToolsException("HostNotFound", ErrorKind.ConnectionError, "Cannot resolve '" + host + "': " + e.Message, e, host);
-            }
-            var pick = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
-            if (pick == null) throw new TlsToolsException("HostNotFound", ErrorKind.ConnectionError, "'" + host + "' has no address.", target: host);
-            return pick;
         }
 
         /// <summary>One scan's state: the target, the connection gate, counters and findings.</summary>
         private sealed class Scan
         {
-            private readonly IPEndPoint _endPoint;
-            private readonly string? _sni;
+            private TlsTarget _target;
             private readonly SemaphoreSlim _gate;
             private readonly ScanOptions _options;
             private readonly IProgress<ScanProgress>? _progress;
@@ -102,15 +101,17 @@ namespace TlsTools.Scanning
             private int _completed;
             private int _estimate = 150;
 
-            public Scan(IPEndPoint endPoint, string? sni, SemaphoreSlim gate, ScanOptions options, IProgress<ScanProgress>? progress, CancellationToken ct)
+            public Scan(TlsTarget target, SemaphoreSlim gate, ScanOptions options, IProgress<ScanProgress>? progress, CancellationToken ct)
             {
-                _endPoint = endPoint;
-                _sni = sni;
+                _target = target;
                 _gate = gate;
                 _options = options;
                 _progress = progress;
                 _ct = ct;
             }
+
+            /// <summary>The target; once the first probe has connected, bound to the address every later probe uses.</summary>
+            public TlsTarget Target => _target;
 
             private int Buckets => Math.Max(2, Math.Min(8, _options.MaxConcurrency / 2));
 
@@ -151,7 +152,7 @@ namespace TlsTools.Scanning
             {
                 Version = version,
                 CipherSuites = suites,
-                ServerName = sni ? _sni : null,
+                ServerName = sni ? _target.ServerName : null,
                 NamedGroups = version == TlsVersion.Tls13 ? Tls13Groups : Tls12Groups,
                 SignatureSchemes = AllSchemes,
                 RenegotiationScsv = version == TlsVersion.Ssl30,
@@ -166,7 +167,7 @@ namespace TlsTools.Scanning
                 ProbeResult result;
                 try
                 {
-                    result = await ProbeClient.RunAsync(_endPoint, hello, wantFlight, maxBytes, _options.Timeout, _ct).ConfigureAwait(false);
+                    result = await ProbeClient.RunAsync(_target, hello, wantFlight, maxBytes, _options.Timeout, _ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -336,19 +337,16 @@ namespace TlsTools.Scanning
 
                 // First probe: reachability, plus the certificate chain and extension answers of TLS <= 1.2.
                 var first = await ProbeAsync(Spec(TlsVersion.Tls12, Tls12Suites, sni: true), true, "certificate", MaxCertificateBytes).ConfigureAwait(false);
-                if (first.Outcome == ProbeOutcome.ConnectFailed)
-                    throw new TlsToolsException("ConnectionFailed", ErrorKind.ConnectionError,
-                        "Cannot connect to " + _endPoint + ": " + first.Error, target: _endPoint.ToString());
-                if (first.Outcome == ProbeOutcome.Timeout && first.Error != null && first.Error.StartsWith("no connection", StringComparison.Ordinal))
-                    throw new TlsToolsException("ConnectTimeout", ErrorKind.OperationTimeout,
-                        "No connection to " + _endPoint + " within " + _options.Timeout.TotalSeconds + " s.", target: _endPoint.ToString());
+                if (first.ConnectError != null) throw first.ConnectError;
+                // Every later probe goes to the address this one reached (no second name lookup).
+                _target = first.Connected ?? _target;
                 bool legacyTls = first.Hello != null && !first.Hello.IsHelloRetryRequest && first.Hello.Version <= 0x0303;
 
                 var versionTasks = TlsRegistry.Versions.Values.ToDictionary(v => v, v => EnumerateAsync(SuitesFor(v), SuitePicker(v)));
                 var groups13Task = EnumerateAsync(Tls13Groups, Tls13GroupPicker());
                 Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync() : Task.FromResult(new Enumeration());
                 Task<Enumeration> sigTask = legacyTls ? EnumerateAsync(AllSchemes, SignaturePicker()) : Task.FromResult(new Enumeration());
-                Task<ProbeResult?> noSniTask = legacyTls && _sni != null
+                Task<ProbeResult?> noSniTask = legacyTls && _target.ServerName != null
                     ? ProbeAsync(Spec(TlsVersion.Tls12, Tls12Suites, sni: false), true, "certificate without SNI", MaxCertificateBytes).ContinueWith(t => (ProbeResult?)t.Result, TaskScheduler.Default)
                     : Task.FromResult<ProbeResult?>(null);
                 var alpnTasks = legacyTls
@@ -406,9 +404,8 @@ namespace TlsTools.Scanning
 
                 // Certificate chains and extension answers.
                 var noSni = await noSniTask.ConfigureAwait(false);
-                AddChain(profile, first, _sni);
+                AddChain(profile, first, _target.ServerName);
                 if (noSni != null) AddChain(profile, noSni, null);
-                else if (legacyTls && _sni == null) { /* the first probe was the no-SNI one */ }
                 if (legacyTls)
                 {
                     var h = first.Hello!;
@@ -430,8 +427,6 @@ namespace TlsTools.Scanning
 
                 if (legacyTls && sigs.Accepted.Count == 0 && profile.TlsVersions.Contains(TlsVersion.Tls12))
                     _warnings.Enqueue("No TLS 1.2 ServerKeyExchange signature was seen (no (EC)DHE suite with a signature): signature algorithms not determined.");
-                if (profile.TlsVersions.Contains(TlsVersion.Tls13))
-                    _warnings.Enqueue("TLS 1.3 signature algorithms, ALPN and certificates travel encrypted and were not probed.");
                 if (profile.TlsVersions.Count == 0)
                     _errors.Enqueue("The server accepted no SSL 3.0 .. TLS 1.3 ClientHello" + (first.Error != null ? " (first probe: " + first.Error + ")" : "") + ".");
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using System.Threading;
+using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.Validation;
 
@@ -14,7 +14,7 @@ namespace TlsTools.Tls
         /// <summary>
         /// Runs <see cref="ChainValidator.Validate"/> on <see cref="HandshakeResult.Certificates"/> (leaf first, the rest as
         /// intermediates) for the name the client meant: the SNI name when one was sent, else the host name; an IP
-        /// address is checked against the leaf's iPAddress names. Sets and returns <see cref="HandshakeResult.Validation"/>;
+        /// address is checked against the leaf's iPAddress names (<see cref="TlsTarget.ValidationName"/>). Sets and returns <see cref="HandshakeResult.Validation"/>;
         /// null (and nothing set) when the server sent no certificate (a failed or resumed handshake).
         /// </summary>
         /// <param name="result">A handshake result.</param>
@@ -35,13 +35,17 @@ namespace TlsTools.Tls
                 Purpose = ValidationPurpose.ServerAuth,
             };
             if (crls != null) request.Crls = crls;
-            var name = string.IsNullOrEmpty(result.ServerName) ? result.HostName : result.ServerName!;
-            name = name.Trim().TrimEnd('.');
-            var ipText = name.StartsWith("[", StringComparison.Ordinal) && name.EndsWith("]", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2) : name;
-            if (IPAddress.TryParse(ipText, out _)) request.IpAddress = ipText;
-            else if (name.Length > 0) request.DnsName = name;
+            ForName(request, result.Target);
             result.Validation = ChainValidator.Validate(request, cancellationToken);
             return result.Validation;
+        }
+
+        /// <summary>Sets the name a chain from <paramref name="target"/> is validated for: <see cref="TlsTarget.ValidationName"/>, as an
+        /// iPAddress name when <see cref="TlsTarget.ValidatesAsIPAddress"/>, else as a DNS name.</summary>
+        internal static void ForName(ChainValidationRequest request, TlsTarget target)
+        {
+            if (target.ValidatesAsIPAddress) request.IpAddress = target.ValidationName;
+            else request.DnsName = target.ValidationName;
         }
     }
 }

@@ -9,6 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Org.BouncyCastle.Tls;
+using TlsTools.Net;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PkiCertificate = TlsTools.Pki.Certificate;
@@ -65,7 +66,7 @@ namespace TlsTools.Tls
         {
             var plan = Plan.From(options ?? throw new ArgumentNullException(nameof(options)));
             cancellationToken.ThrowIfCancellationRequested();
-            var result = new HandshakeResult { HostName = options.HostName, Port = options.Port, ServerName = plan.Sni };
+            var result = new HandshakeResult(plan.Target);
 
             using var timeoutCts = new CancellationTokenSource(options.Timeout);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
@@ -79,39 +80,11 @@ namespace TlsTools.Tls
             var total = Stopwatch.StartNew();
             try
             {
-                // Name lookup and connect, with their own bound.
-                using (var connectCts = CancellationTokenSource.CreateLinkedTokenSource(linked.Token))
-                {
-                    connectCts.CancelAfter(options.ConnectTimeout ?? options.Timeout);
-                    var addresses = await Resolve(options.HostName, connectCts.Token).ConfigureAwait(false);
-                    Exception? last = null;
-                    foreach (var address in addresses)
-                    {
-                        var s = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                        socket = s;
-                        try
-                        {
-                            using (connectCts.Token.Register(() => s.Dispose()))
-                                await s.ConnectAsync(new IPEndPoint(address, options.Port)).ConfigureAwait(false);
-                            result.IPAddress = address.ToString();
-                            last = null;
-                            break;
-                        }
-                        catch (Exception e) when (!connectCts.IsCancellationRequested)
-                        {
-                            last = e;
-                            s.Dispose();
-                        }
-                        catch (Exception) when (!linked.IsCancellationRequested)
-                        {
-                            connectTimedOut = true;
-                            throw;
-                        }
-                    }
-                    if (last != null) throw last;
-                    if (connectCts.IsCancellationRequested && !linked.IsCancellationRequested) connectTimedOut = true;
-                    connectCts.Token.ThrowIfCancellationRequested();
-                }
+                // Name lookup and connect, with their own bound (the connector's errors carry their ErrorIds).
+                var connection = await Connector.Default.ConnectAsync(plan.Target, options.ConnectTimeout ?? options.Timeout, linked.Token).ConfigureAwait(false);
+                socket = connection.Socket;
+                result.Target = connection.Target;
+                result.IPAddress = connection.RemoteAddress.ToString();
                 result.ConnectMilliseconds = Math.Round(total.Elapsed.TotalMilliseconds, 3);
 
                 phase = "handshake";
@@ -163,7 +136,7 @@ namespace TlsTools.Tls
             catch (Exception e)
             {
                 if (cancellationToken.IsCancellationRequested)
-                    throw new OperationCanceledException("The handshake with " + options.HostName + ":" + options.Port + " was cancelled.", e, cancellationToken);
+                    throw new OperationCanceledException("The handshake with " + plan.Target + " was cancelled.", e, cancellationToken);
                 if (phase == "connect" && e is OperationCanceledException) connectTimedOut = true;
                 bool alert = e is TlsFatalAlertReceived || (e is TlsFatalAlert tfa && tfa.InnerException is TlsFatalAlertReceived);
                 if (phase == "tickets" && alert)
@@ -247,25 +220,9 @@ namespace TlsTools.Tls
             }
         }
 
-        private static async Task<IPAddress[]> Resolve(string host, CancellationToken token)
-        {
-            if (IPAddress.TryParse(host, out var ip)) return new[] { ip };
-            var lookup = Dns.GetHostAddressesAsync(host);
-            var done = await Task.WhenAny(lookup, Task.Delay(Timeout.Infinite, token)).ConfigureAwait(false);
-            if (done != lookup)
-            {
-                _ = lookup.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-                token.ThrowIfCancellationRequested();
-            }
-            var addresses = await lookup.ConfigureAwait(false);
-            if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-            // IPv4 first: loopback tests and most servers.
-            return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToArray();
-        }
-
         private static void Classify(HandshakeResult result, Exception e, string phase, bool timedOut, HandshakeOptions options, RunnerClient client)
         {
-            string where = options.HostName + ":" + options.Port;
+            string where = result.Target.ToString();
             if (timedOut)
             {
                 result.ErrorKind = TlsTools.ErrorKind.OperationTimeout;
@@ -319,7 +276,7 @@ namespace TlsTools.Tls
                         case SocketError.NoData:
                         case SocketError.TryAgain:
                             result.ErrorId = "HostNotFound";
-                            result.Error = "The name '" + options.HostName + "' could not be resolved: " + se.Message;
+                            result.Error = "The name '" + result.Target.Host + "' could not be resolved: " + se.Message;
                             return;
                         case SocketError.ConnectionReset:
                             result.ErrorId = "ConnectionReset";
@@ -392,20 +349,19 @@ namespace TlsTools.Tls
             public int[]? Suites;
             public int[]? Groups;
             public int[]? Schemes;
-            public string? Sni;
+            public TlsTarget Target = null!;
+
+            public string? Sni => Target.ServerName;
 
             public static Plan From(HandshakeOptions o)
             {
-                if (string.IsNullOrWhiteSpace(o.HostName))
-                    throw new TlsToolsException("HostNameRequired", ErrorKind.InvalidArgument, "A host name or IP address is required.");
-                if (o.Port < 1 || o.Port > 65535)
-                    throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + o.Port + " is not between 1 and 65535.");
+                var target = o.GetTarget();
                 if (o.Timeout <= TimeSpan.Zero || (o.ConnectTimeout.HasValue && o.ConnectTimeout.Value <= TimeSpan.Zero))
                     throw new TlsToolsException("InvalidTimeout", ErrorKind.InvalidArgument, "Timeouts must be positive.");
                 if (o.ClientCertificate != null && !o.ClientCertificate.HasPrivateKey)
                     throw new TlsToolsException("ClientCertificateHasNoKey", ErrorKind.InvalidArgument,
                         "The client certificate '" + o.ClientCertificate.Subject + "' carries no private key; read it with its key to use it.");
-                var p = new Plan();
+                var p = new Plan { Target = target };
                 var versions = (o.TlsVersions == null || o.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : o.TlsVersions.ToArray())
                     .Distinct().OrderByDescending(v => v).ToArray();
                 p.Versions = versions.Select(ToBc).ToArray();
@@ -424,10 +380,6 @@ namespace TlsTools.Tls
                     p.Groups = o.NamedGroups.Select(TlsRegistry.NamedGroups.Parse).ToArray();
                 if (o.SignatureAlgorithms != null && o.SignatureAlgorithms.Count > 0)
                     p.Schemes = o.SignatureAlgorithms.Select(TlsRegistry.SignatureSchemes.Parse).ToArray();
-                if (o.ServerName != null)
-                    p.Sni = o.ServerName.Length == 0 ? null : o.ServerName;
-                else
-                    p.Sni = IPAddress.TryParse(o.HostName, out _) ? null : o.HostName.TrimEnd('.');
                 return p;
             }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Specialized;
+using TlsTools.Net;
 using TlsTools.Pki;
 
 namespace TlsTools.Tls
@@ -97,11 +98,29 @@ namespace TlsTools.Tls
     /// <summary>What to offer in a handshake and where to connect.</summary>
     public sealed class HandshakeOptions
     {
-        public string HostName { get; set; } = "";
-        public int Port { get; set; } = 443;
+        public HandshakeOptions()
+        {
+        }
 
-        /// <summary>SNI host name; null means HostName unless HostName is an IP address (then no SNI). Empty string sends no SNI.</summary>
+        public HandshakeOptions(TlsTarget target) => Target = target ?? throw new ArgumentNullException(nameof(target));
+
+        /// <summary>Where to connect and the SNI to send. When null, <see cref="HostName"/>, <see cref="Port"/> and
+        /// <see cref="ServerName"/> make it (<see cref="TlsTarget.Create"/>).</summary>
+        public TlsTarget? Target { get; set; }
+
+        /// <summary>Shorthand for <see cref="Target"/> (used only while Target is null): a DNS name or an IP literal, no port.</summary>
+        public string HostName { get; set; } = "";
+
+        /// <summary>Shorthand for <see cref="Target"/>, with <see cref="HostName"/>.</summary>
+        public int Port { get; set; } = TlsTarget.DefaultPort;
+
+        /// <summary>Shorthand for <see cref="Target"/>, with <see cref="HostName"/>: null sends the host name unless it is an IP
+        /// literal (then no SNI); an empty string sends no SNI; a name sends that name.</summary>
         public string? ServerName { get; set; }
+
+        /// <summary><see cref="Target"/>, or the target made from <see cref="HostName"/>, <see cref="Port"/> and <see cref="ServerName"/>.</summary>
+        /// <exception cref="TlsToolsException">InvalidTarget, InvalidPort or InvalidServerName.</exception>
+        public TlsTarget GetTarget() => Target ?? TlsTarget.Create(HostName, Port, ServerName);
 
         /// <summary>Versions to offer; null or empty means TLS 1.2 and 1.3.</summary>
         public IList<TlsVersion>? TlsVersions { get; set; }
@@ -146,11 +165,24 @@ namespace TlsTools.Tls
     /// <summary>What happened in one handshake. Failures are results with <see cref="Success"/> false, not exceptions.</summary>
     public sealed class HandshakeResult
     {
+        internal HandshakeResult(TlsTarget target)
+        {
+            Target = target;
+        }
+
         public bool Success { get; internal set; }
-        public string HostName { get; internal set; } = "";
-        public int Port { get; internal set; }
+
+        /// <summary>The target as connected: once connected, bound to the address used.</summary>
+        public TlsTarget Target { get; internal set; }
+
+        public string HostName => Target.Host;
+        public int Port => Target.Port;
+
+        /// <summary>The address connected to; null when no connection was made.</summary>
         public string? IPAddress { get; internal set; }
-        public string? ServerName { get; internal set; }
+
+        /// <summary>The SNI sent; null when none was sent.</summary>
+        public string? ServerName => Target.ServerName;
         public TlsVersion? TlsVersion { get; internal set; }
         public string? CipherSuite { get; internal set; }
 
@@ -199,10 +231,10 @@ namespace TlsTools.Tls
 
         /// <summary>The failure as the core exception, for callers that want to throw it.</summary>
         public TlsToolsException? ToException() =>
-            Success ? null : new TlsToolsException(ErrorId ?? "HandshakeFailed", ErrorKind ?? TlsTools.ErrorKind.ProtocolError, Error ?? "The handshake failed.", target: HostName + ":" + Port);
+            Success ? null : new TlsToolsException(ErrorId ?? "HandshakeFailed", ErrorKind ?? TlsTools.ErrorKind.ProtocolError, Error ?? "The handshake failed.", target: Target.ToString());
 
         public override string ToString() => Success
-            ? HostName + ":" + Port + " " + TlsVersion + " " + CipherSuite
-            : HostName + ":" + Port + " failed: " + Error;
+            ? Target + " " + TlsVersion + " " + CipherSuite
+            : Target + " failed: " + Error;
     }
 }

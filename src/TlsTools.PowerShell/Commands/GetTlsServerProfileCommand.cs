@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using TlsTools.Net;
 using TlsTools.PowerShell.Infrastructure;
 using TlsTools.Scanning;
 
@@ -13,42 +14,9 @@ namespace TlsTools.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TlsServerProfile")]
     [OutputType(typeof(ServerProfileReport))]
-    public sealed class GetTlsServerProfileCommand : ConcurrentTargetCmdlet<GetTlsServerProfileCommand.ScanTarget>
+    public sealed class GetTlsServerProfileCommand : TlsTargetCmdlet<TlsTarget>
     {
-        /// <summary>One target as read from the pipeline; its text ("host:port") is the ErrorRecord's target.</summary>
-        public sealed class ScanTarget
-        {
-            internal ScanTarget(string hostName, int port, string? serverName)
-            {
-                HostName = hostName;
-                Port = port;
-                ServerName = serverName;
-            }
-
-            public string HostName { get; }
-            public int Port { get; }
-            public string? ServerName { get; }
-
-            public override string ToString() => (HostName.Contains(":") ? "[" + HostName + "]" : HostName) + ":" + Port;
-        }
-
         private int _targets;
-
-        /// <summary>Host name or IP address to scan.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        /// <summary>TCP port (default 443).</summary>
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; } = 443;
-
-        /// <summary>SNI to send; default: the host name unless it is an IP address.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString]
-        [AllowNull]
-        public string? ServerName { get; set; }
 
         /// <summary>How many targets are scanned at once (default 4); each target uses up to 8 connections at a time.</summary>
         [Parameter]
@@ -64,27 +32,18 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            // An empty ServerName (a blank CSV cell) means "the default", like an absent one.
-            string? sni = string.IsNullOrWhiteSpace(ServerName) ? null : ServerName!.Trim();
-            Start(new ScanTarget(HostName.Trim(), Port, sni));
+            var target = ReadTarget();
+            if (target != null) Start(target);
         }
 
-        protected override async Task RunAsync(ScanTarget target, Action<Action> emit, CancellationToken cancellationToken)
+        protected override async Task RunAsync(TlsTarget target, Action<Action> emit, CancellationToken cancellationToken)
         {
-            var options = new ScanOptions
-            {
-                HostName = target.HostName,
-                Port = target.Port,
-                ServerName = target.ServerName,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-            };
+            var options = new ScanOptions(target) { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);
             try
             {
-                var profile = await TlsServerScanner.ScanAsync(options, progress, cancellationToken).ConfigureAwait(false);
-                progress.Report(new ScanProgress(profile.ProbeCount, profile.ProbeCount + 3, "certificate validation and session resumption"));
-                var report = await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+                var report = await TlsServerScanner.ReportAsync(options, progress, cancellationToken).ConfigureAwait(false);
                 emit(() => WriteObject(report));
             }
             finally

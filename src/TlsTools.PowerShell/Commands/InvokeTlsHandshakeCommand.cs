@@ -1,9 +1,9 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
 using TlsTools.Tls;
@@ -24,24 +24,9 @@ namespace TlsTools.PowerShell.Commands
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "TlsHandshake")]
     [OutputType(typeof(HandshakeResult))]
-    public sealed class InvokeTlsHandshakeCommand : ConcurrentTargetCmdlet<HandshakeOptions>
+    public sealed class InvokeTlsHandshakeCommand : TlsTargetCmdlet<HandshakeOptions>
     {
         private string? _keyLogPath;
-
-        /// <summary>Host name or IP address; "host:port" and "[v6]:port" are accepted when -Port is not given.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Host", "Name")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public int Port { get; set; } = 443;
-
-        /// <summary>SNI name; by default the host name (none for an IP address); '' sends none.</summary>
-        [Parameter]
-        [Alias("Sni")]
-        [AllowEmptyString]
-        public string? ServerName { get; set; }
 
         [Parameter]
         [ArgumentCompleter(typeof(TlsVersionCompleter))]
@@ -103,7 +88,7 @@ namespace TlsTools.PowerShell.Commands
             {
                 if (KeyLogFile != null) _keyLogPath = ResolveOutputPath(KeyLogFile);
                 // Options no target could use stop the command once, before any connection.
-                TlsClientRunner.Plan.From(Options("localhost", 443));
+                TlsClientRunner.Plan.From(Options(TlsTarget.Create("localhost")));
             }
             catch (TlsToolsException e)
             {
@@ -113,18 +98,8 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            var host = HostName.Trim();
-            var port = Port;
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Port)) && TrySplitHostPort(host, out var h, out var p))
-            {
-                host = h;
-                port = p;
-            }
-            else if (host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal))
-            {
-                host = host.Substring(1, host.Length - 2);
-            }
-            Start(Options(host, port));
+            var target = ReadTarget();
+            if (target != null) Start(Options(target));
         }
 
         protected override async Task RunAsync(HandshakeOptions target, Action<Action> emit, CancellationToken cancellationToken)
@@ -142,11 +117,8 @@ namespace TlsTools.PowerShell.Commands
             });
         }
 
-        private HandshakeOptions Options(string host, int port) => new HandshakeOptions
+        private HandshakeOptions Options(TlsTarget target) => new HandshakeOptions(target)
         {
-            HostName = host,
-            Port = port,
-            ServerName = ServerName,
             TlsVersions = TlsVersion,
             CipherSuites = CipherSuite,
             NamedGroups = NamedGroup,
@@ -158,27 +130,5 @@ namespace TlsTools.PowerShell.Commands
             KeyLogPath = _keyLogPath,
             ResumeSession = ResumeSession,
         };
-
-        /// <summary>"host:port" or "[v6]:port"; a bare IPv6 address (several colons) is not split.</summary>
-        private static bool TrySplitHostPort(string text, out string host, out int port)
-        {
-            host = text;
-            port = 0;
-            int colon = text.LastIndexOf(':');
-            if (colon <= 0 || colon == text.Length - 1) return false;
-            var left = text.Substring(0, colon);
-            if (left.StartsWith("[", StringComparison.Ordinal))
-            {
-                if (!left.EndsWith("]", StringComparison.Ordinal)) return false;
-                left = left.Substring(1, left.Length - 2);
-            }
-            else if (left.IndexOf(':') >= 0)
-            {
-                return false;
-            }
-            if (!int.TryParse(text.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)) return false;
-            host = left;
-            return true;
-        }
     }
 }

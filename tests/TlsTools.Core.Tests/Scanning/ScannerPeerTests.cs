@@ -240,7 +240,7 @@ namespace TlsTools.Tests.Scanning
             int port = PeerProcess.FreePort();
             var e = await Assert.ThrowsAsync<TlsToolsException>(() => Scan(port));
             Assert.Equal(ErrorKind.ConnectionError, e.Kind);
-            Assert.Equal("ConnectionFailed", e.ErrorId);
+            Assert.Equal("ConnectionRefused", e.ErrorId);
         }
 
         [Fact]
