@@ -117,12 +117,7 @@ namespace TlsTools.Tls
         {
             if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null)
             {
-                // BouncyCastle's message is often generic ("Failed to read record"); the cause says what was wrong
-                // (e.g. "Handshake message length exceeds the maximum: 16777215").
-                var detail = cause;
-                while (detail?.InnerException != null) detail = detail.InnerException;
-                RaisedAlertMessage = message == null ? detail?.Message
-                    : detail != null && !string.IsNullOrEmpty(detail.Message) && detail.Message != message ? message + ": " + detail.Message : message;
+                RaisedAlertMessage = AlertText.Raised(message, cause);
             }
         }
 

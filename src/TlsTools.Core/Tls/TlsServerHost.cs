@@ -395,7 +395,7 @@ namespace TlsTools.Tls
 
             public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
             {
-                if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null) RaisedAlertMessage = message ?? cause?.Message;
+                if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null) RaisedAlertMessage = AlertText.Raised(message, cause);
             }
 
             public override void NotifyHandshakeComplete()
