@@ -128,11 +128,10 @@ async Task<(int, int, double, double, string)> SequentialWithTicketWait(int p, i
 
 static void TicketInfo(HandshakeResult r, Dictionary<string, int> reasons, List<double> waited)
 {
-    // Read by name so this bench also runs against a core built before the ticket-wait report existed.
-    var reason = r.GetType().GetProperty("TicketWaitReason")?.GetValue(r)?.ToString();
-    var ms = r.GetType().GetProperty("TicketWaitMilliseconds")?.GetValue(r);
-    if (reason != null) reasons[reason] = reasons.TryGetValue(reason, out var c) ? c + 1 : 1;
-    if (ms is double d) waited.Add(d);
+    if (!r.Success) return;
+    var reason = r.TicketWaitReason + " (" + r.NewSessionTickets + " tickets)";
+    reasons[reason] = reasons.TryGetValue(reason, out var c) ? c + 1 : 1;
+    waited.Add(r.TicketWaitMilliseconds);
 }
 
 static int FreePort()
