@@ -136,6 +136,89 @@ namespace TlsTools.Tests.Tls
         }
 
         [Fact]
+        public async Task Tls13_TicketRecordsSplitAcrossReads_TheWholeFlightIsRead()
+        {
+            // Both tickets reach the client in 100-byte pieces 20 ms apart, the first ticket's record ending inside a piece
+            // that also starts the second: a quiet-gap rule stops after one ticket; the record boundary rule reads both.
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3", "-num_tickets", "2");
+            using var proxy = new ChunkingProxy(server.Port, chunk: 100, gapMs: 20);
+            var r = await Run(Opt(proxy.Port, o => o.SessionTicketWait = TimeSpan.FromSeconds(5)));
+            Assert.True(r.Success, r.Error);
+            _out.WriteLine(r.NewSessionTickets + " tickets, " + r.TicketWaitReason + " after " + r.TicketWaitMilliseconds + " ms");
+            Assert.Equal(TicketWaitReason.FlightComplete, r.TicketWaitReason);
+            Assert.Equal(2, r.NewSessionTickets);
+        }
+
+        /// <summary>
+        /// A loopback TCP proxy for one connection: client to server as it comes; server to client collected for 50 ms
+        /// after each read, then sent in pieces of <c>chunk</c> bytes, <c>gapMs</c> apart.
+        /// </summary>
+        private sealed class ChunkingProxy : IDisposable
+        {
+            private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+            private readonly CancellationTokenSource _stop = new();
+            private readonly int _target, _chunk, _gapMs;
+
+            public ChunkingProxy(int targetPort, int chunk, int gapMs)
+            {
+                _target = targetPort;
+                _chunk = chunk;
+                _gapMs = gapMs;
+                _listener.Start();
+                Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+                _ = Task.Run(Serve);
+            }
+
+            public int Port { get; }
+
+            private async Task Serve()
+            {
+                try
+                {
+                    using var client = await _listener.AcceptSocketAsync(_stop.Token);
+                    using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    await server.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _target), _stop.Token);
+                    client.NoDelay = true;
+                    await Task.WhenAny(Forward(client, server, false), Forward(server, client, true));
+                }
+                catch (Exception) when (_stop.IsCancellationRequested)
+                {
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            private async Task Forward(Socket from, Socket to, bool chunked)
+            {
+                var buf = new byte[64 * 1024];
+                while (true)
+                {
+                    int n = await from.ReceiveAsync(buf, SocketFlags.None, _stop.Token);
+                    if (n == 0) return;
+                    if (!chunked)
+                    {
+                        await to.SendAsync(buf.AsMemory(0, n), SocketFlags.None, _stop.Token);
+                        continue;
+                    }
+                    await Task.Delay(50, _stop.Token);
+                    while (from.Available > 0 && n < buf.Length) n += from.Receive(buf, n, buf.Length - n, SocketFlags.None);
+                    for (int off = 0; off < n; off += _chunk)
+                    {
+                        await to.SendAsync(buf.AsMemory(off, Math.Min(_chunk, n - off)), SocketFlags.None, _stop.Token);
+                        await Task.Delay(_gapMs, _stop.Token);
+                    }
+                }
+            }
+
+            public void Dispose()
+            {
+                _stop.Cancel();
+                _listener.Stop();
+            }
+        }
+
+        [Fact]
         public async Task Tls13_ServerWithoutTickets_WaitEndsAtTheBound()
         {
             using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3", "-num_tickets", "0");
