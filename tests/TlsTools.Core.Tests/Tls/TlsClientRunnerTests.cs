@@ -466,15 +466,15 @@ namespace TlsTools.Tests.Tls
         // ---------------------------------------------------------------- faults
 
         [Fact]
-        public async Task RefusedPort_IsConnectionError_Quickly()
+        public async Task RefusedPort_IsConnectionRefused()
         {
             int port = Ports.Free();
-            var sw = Stopwatch.StartNew();
             var r = await Run(Opt(port));
             Assert.False(r.Success);
             Assert.Equal(ErrorKind.ConnectionError, r.ErrorKind);
+            // The refusal itself was observed (not a connect timeout), and nothing of TLS was sent.
             Assert.Equal("ConnectionRefused", r.ErrorId);
-            Assert.True(sw.ElapsedMilliseconds < 3000, sw.ElapsedMilliseconds + " ms");
+            Assert.Empty(r.Transcript);
         }
 
         [Fact]
