@@ -7,8 +7,9 @@
     The server is one openssl s_server -www (ECDSA P-256 certificate) on 127.0.0.1; it serves connections one at a time,
     so the concurrent figure is bounded by it. Sequential figures are measured two ways: one Invoke-TlsHandshake call per
     handshake (cmdlet start-up included) and one call with the targets piped in with -ThrottleLimit 1. After a TLS 1.3
-    handshake our client waits for the server's NewSessionTicket messages (up to 300 ms, 50 ms after the last ticket;
-    not counted in HandshakeMilliseconds) - that wait is part of the wall time here. Prints figures; asserts nothing
+    handshake our client reads the server's NewSessionTicket flight until what arrived shows it is over (at most
+    300 ms; the result's TicketWaitMilliseconds and TicketWaitReason say how long and why; not counted in
+    HandshakeMilliseconds) - that wait is part of the wall time here. Prints figures; asserts nothing
     about time (the machine is shared and noisy).
 #>
 param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10)

@@ -97,6 +97,84 @@ Describe 'Start-TlsServer' {
         } finally { $server | Stop-TlsServer }
     }
 
+    Context 'the client certificate is validated for clientAuth against -TrustedRoot' {
+        BeforeAll {
+            # An end-entity certificate (CA:FALSE, clientAuth) under the root, and a client certificate that openssl signs
+            # with it (New-Certificate refuses a non-CA issuer, as it should).
+            $script:ee = New-Certificate -Issuer $chain.Root -Subject 'CN=ee.test' -DnsName 'ee.test' -Profile Client
+            $eeFiles = Save-TlsTestFiles -Certificate $ee -Directory $TestDrive -Name ee
+            $ext = Join-Path $TestDrive 'under-ee.ext'
+            Set-Content -Path $ext -Value "basicConstraints=critical,CA:FALSE`nkeyUsage=critical,digitalSignature`nextendedKeyUsage=clientAuth`nsubjectKeyIdentifier=hash`nauthorityKeyIdentifier=keyid"
+            $key = Join-Path $TestDrive 'under-ee.key.pem'
+            $csr = Join-Path $TestDrive 'under-ee.csr'
+            $script:underEePath = Join-Path $TestDrive 'under-ee.crt.pem'
+            $null = Invoke-OpenSsl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -subj '/CN=under-ee.test' -out $csr
+            $null = Invoke-OpenSsl x509 -req -in $csr -CA $eeFiles.CertPath -CAkey $eeFiles.KeyPath -set_serial 4242 -days 30 -extfile $ext -out $underEePath
+            $script:OpenSslExit | Should -Be 0
+            $script:underEeKeyPath = $key
+            $script:eeChainPath = $eeFiles.CertPath
+            $bundle = Join-Path $TestDrive 'under-ee.bundle.pem'
+            Set-Content -Path $bundle -Value ((Get-Content -Raw $underEePath) + (Get-Content -Raw $key))
+            $script:underEe = Read-Certificate -Path $bundle
+            $script:serverOnly = New-Certificate -Issuer $chain.Intermediate -Subject 'CN=server-only.test' -DnsName 'server-only.test' -Profile Server
+            $script:expired = New-Certificate -Issuer $chain.Intermediate -Subject 'CN=expired.test' -DnsName 'expired.test' -Profile Client -NotBefore ([DateTime]::UtcNow.AddDays(-30)) -NotAfter ([DateTime]::UtcNow.AddDays(-1))
+        }
+
+        It 'openssl s_client with a client certificate issued by an end entity (CA:FALSE) is refused, and the log says why (<_>)' -ForEach '-tls1_2', '-tls1_3' {
+            $underEe.HasPrivateKey | Should -BeTrue
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $chain.Root
+            try {
+                $out = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $_, '-ign_eof', '-cert', $underEePath, '-key', $underEeKeyPath, '-cert_chain', $eeChainPath, '-CAfile', $rootPath
+                $out.Output | Should -Not -Match 'Hello from TlsTools'
+                $out.Output | Should -Match 'alert bad certificate'
+                $seen = Wait-Connections $server 1
+                $seen[0].Success | Should -BeFalse
+                $seen[0].Alert | Should -Be 'bad_certificate'
+                $seen[0].ClientCertificateSubject | Should -Be 'CN=under-ee.test'
+                $seen[0].ClientCertificateValidation.Failures[0].Check | Should -Be 'BasicConstraints'
+                $seen[0].Error | Should -Match "BasicConstraints: .*'CN=ee\.test' is not a CA"
+            } finally { $server | Stop-TlsServer }
+        }
+
+        It 'Invoke-TlsHandshake <Version> with a client certificate that is <Name> is refused with <Alert>' -ForEach @(
+            @{ Version = 'Tls12'; Name = 'issued by an end entity'; Alert = 'bad_certificate'; Check = 'BasicConstraints' }
+            @{ Version = 'Tls13'; Name = 'issued by an end entity'; Alert = 'bad_certificate'; Check = 'BasicConstraints' }
+            @{ Version = 'Tls12'; Name = 'for serverAuth only'; Alert = 'unsupported_certificate'; Check = 'ExtendedKeyUsage' }
+            @{ Version = 'Tls13'; Name = 'for serverAuth only'; Alert = 'unsupported_certificate'; Check = 'ExtendedKeyUsage' }
+            @{ Version = 'Tls12'; Name = 'expired'; Alert = 'certificate_expired'; Check = 'Expired' }
+            @{ Version = 'Tls13'; Name = 'expired'; Alert = 'certificate_expired'; Check = 'Expired' }
+        ) {
+            $cert, $sent = switch ($Name) {
+                'issued by an end entity' { $underEe, $ee }
+                'for serverAuth only' { $serverOnly, $chain.Intermediate }
+                'expired' { $expired, $chain.Intermediate }
+            }
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $chain.Root
+            try {
+                $r = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TlsVersion $Version -ClientCertificate $cert, $sent -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable ev
+                $r.Success | Should -BeFalse
+                $r.Alert | Should -Be $Alert
+                $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+                $seen = Wait-Connections $server 1
+                $seen[0].Success | Should -BeFalse
+                $seen[0].ClientCertificateValidation.Failures[0].Check | Should -Be $Check
+                $seen[0].Error | Should -Match "$($Check): "
+            } finally { $server | Stop-TlsServer }
+        }
+
+        It 'Invoke-TlsHandshake <_> with a proper client certificate from the intermediate, chain sent, is accepted' -ForEach 'Tls12', 'Tls13' {
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $chain.Root
+            try {
+                $r = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TlsVersion $_ -ClientCertificate $client, $chain.Intermediate -TrustedRoot $chain.Root -TimeoutSeconds 30
+                $r.Success | Should -BeTrue
+                $seen = Wait-Connections $server 1
+                $seen[0].Success | Should -BeTrue
+                $seen[0].ClientCertificateValidation.IsValid | Should -BeTrue
+                @($seen[0].ClientCertificateValidation.Chain).Count | Should -Be 3
+            } finally { $server | Stop-TlsServer }
+        }
+    }
+
     It 'our own Invoke-TlsHandshake: the version and suite the server allows, ALPN, client certificate required' {
         $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -TlsVersion Tls12 -CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 -Alpn http/1.1 -RequireClientCertificate -TrustedRoot $chain.Root
         try {

@@ -5,13 +5,8 @@ using System.Linq;
 using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
-using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Pkcs;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using TlsTools.Pki;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
@@ -42,8 +37,8 @@ namespace TlsTools.Formats
             CheckSize(data);
             if (Pem.LooksLikePem(data))
                 return ReadCertificatesPem(Text(data), password, onProblem);
-            if (IsPfx(data))
-                return ReadPfx(data, password).Certificates;
+            if (Pkcs12Reader.IsPfx(data))
+                return Pkcs12Reader.Read(data, password).Certificates;
             return ReadCertificatesDer(data);
         }
 
@@ -60,12 +55,12 @@ namespace TlsTools.Formats
             CheckSize(data);
             if (Pem.LooksLikePem(data))
                 return ReadPrivateKey(Text(data), password);
-            if (IsPfx(data))
+            if (Pkcs12Reader.IsPfx(data))
             {
-                var pfx = ReadPfx(data, password);
+                var pfx = Pkcs12Reader.Read(data, password);
                 return pfx.Key ?? throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData, "The PKCS#12 file holds no private key.");
             }
-            return Guard("InvalidPrivateKey", "private key", () => KeyFromDer(data, password));
+            return Guard("InvalidPrivateKey", "private key", () => PrivateKeyDecoder.FromDer(data, password));
         }
 
         public static PrivateKey ReadPrivateKey(string text, char[]? password = null)
@@ -73,7 +68,7 @@ namespace TlsTools.Formats
             var blocks = Pem.Decode(text);
             foreach (var block in blocks)
             {
-                var key = KeyFromPem(block, password);
+                var key = PrivateKeyDecoder.FromPem(block, password);
                 if (key != null) return key;
             }
             throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData,
@@ -154,9 +149,9 @@ namespace TlsTools.Formats
                     blocks.Count == 0 ? "The text holds no PEM block." : "No certificate block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
             // Keys beside the certificates (a combined PEM): attached to the certificate they belong to.
             // An encrypted one is read only when a password was given.
-            foreach (var block in blocks.Where(b => IsKeyLabel(b.Label) && (password != null || !IsEncryptedKeyBlock(b))))
+            foreach (var block in blocks.Where(b => PrivateKeyDecoder.IsKeyLabel(b.Label) && (password != null || !PrivateKeyDecoder.IsEncryptedKeyBlock(b))))
             {
-                var key = KeyFromPem(block, password);
+                var key = PrivateKeyDecoder.FromPem(block, password);
                 if (key != null) keys.Add(key);
             }
             var result = Attach(certs, keys);
@@ -197,65 +192,8 @@ namespace TlsTools.Formats
                 return result;
             });
 
-        internal sealed class PfxContents
-        {
-            public List<Certificate> Certificates { get; } = new List<Certificate>();
-            public PrivateKey? Key { get; set; }
-        }
-
-        private static PfxContents ReadPfx(byte[] data, char[]? password)
-        {
-            KdfLimits.CheckPfx(data);
-            var store = new Pkcs12StoreBuilder().Build();
-            try
-            {
-                store.Load(new MemoryStream(data, false), password ?? Array.Empty<char>());
-            }
-            catch (IOException e) when (e.Message.IndexOf("wrong password", StringComparison.OrdinalIgnoreCase) >= 0 ||
-                                        e.Message.IndexOf("MAC invalid", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                throw password == null || password.Length == 0
-                    ? new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The PKCS#12 file is protected by a password; give it with -Password.")
-                    : new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
-            }
-            catch (TlsToolsException) { throw; }
-            catch (Exception e) when (IsDecryptFailure(e))
-            {
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
-            }
-            catch (Exception e)
-            {
-                throw new TlsToolsException("InvalidPfx", ErrorKind.InvalidData, "The data is not a readable PKCS#12/PFX file: " + e.Message, e);
-            }
-
-            var result = new PfxContents();
-            var leafs = new List<BcCertificate>();
-            var others = new List<BcCertificate>();
-            foreach (var alias in store.Aliases.ToList())
-            {
-                if (store.IsKeyEntry(alias))
-                {
-                    var key = store.GetKey(alias).Key;
-                    var chain = store.GetCertificateChain(alias) ?? Array.Empty<X509CertificateEntry>();
-                    var pk = new PrivateKey(key, chain.Length > 0 ? chain[0].Certificate.GetPublicKey() : null);
-                    result.Key ??= pk;
-                    foreach (var entry in chain) (entry == chain[0] ? leafs : others).Add(entry.Certificate);
-                }
-                else
-                {
-                    var entry = store.GetCertificate(alias);
-                    if (entry != null) others.Add(entry.Certificate);
-                }
-            }
-            var all = leafs.Concat(others).GroupBy(c => Hex.Upper(c.GetEncoded())).Select(g => g.First()).ToList();
-            if (all.Count == 0)
-                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData, "The PKCS#12 file holds no certificate.");
-            var keys = result.Key != null ? new List<PrivateKey> { result.Key } : new List<PrivateKey>();
-            result.Certificates.AddRange(Attach(all, keys));
-            return result;
-        }
-
-        private static List<Certificate> Attach(List<BcCertificate> certs, List<PrivateKey> keys)
+        /// <summary>Each certificate with the key whose public half it holds, if any.</summary>
+        internal static List<Certificate> Attach(List<BcCertificate> certs, List<PrivateKey> keys)
         {
             return certs.Select(c =>
             {
@@ -271,127 +209,6 @@ namespace TlsTools.Formats
                 return new Certificate(c, key);
             }).ToList();
         }
-
-        private static bool IsKeyLabel(string label) =>
-            label == "PRIVATE KEY" || label == "ENCRYPTED PRIVATE KEY" || label == "RSA PRIVATE KEY" ||
-            label == "EC PRIVATE KEY" || label == "DSA PRIVATE KEY";
-
-        private static bool IsEncryptedKeyBlock(PemBlock block) =>
-            block.Label == "ENCRYPTED PRIVATE KEY" || block.Headers.IndexOf("ENCRYPTED", StringComparison.Ordinal) >= 0;
-
-        private static PrivateKey? KeyFromPem(PemBlock block, char[]? password)
-        {
-            switch (block.Label)
-            {
-                case "PRIVATE KEY":
-                    return Guard("InvalidPrivateKey", "PKCS#8 private key", () => new PrivateKey(PrivateKeyFactory.CreateKey(block.Data)));
-                case "ENCRYPTED PRIVATE KEY":
-                    return DecryptPkcs8(block.Data, password);
-                case "RSA PRIVATE KEY":
-                case "EC PRIVATE KEY":
-                case "DSA PRIVATE KEY":
-                    return ReadLegacyPem(block, password);
-                default:
-                    return null;
-            }
-        }
-
-        private static PrivateKey ReadLegacyPem(PemBlock block, char[]? password)
-        {
-            bool encrypted = IsEncryptedKeyBlock(block);
-            if (encrypted && (password == null || password.Length == 0))
-                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
-            object? obj;
-            try
-            {
-                var reader = new PemReader(new StringReader(block.Text), encrypted ? new PasswordFinder(password!) : null);
-                obj = reader.ReadObject();
-            }
-            catch (Exception e) when (encrypted && !(e is TlsToolsException))
-            {
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
-            }
-            catch (Exception e) when (!(e is TlsToolsException))
-            {
-                throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key: " + e.Message, e);
-            }
-            switch (obj)
-            {
-                case AsymmetricCipherKeyPair pair:
-                    return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(pair.Private, pair.Public));
-                case AsymmetricKeyParameter k when k.IsPrivate:
-                    return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(k));
-                default:
-                    throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key.");
-            }
-        }
-
-        private static PrivateKey DecryptPkcs8(byte[] der, char[]? password)
-        {
-            if (password == null || password.Length == 0)
-                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
-            EncryptedPrivateKeyInfo info = Guard("InvalidPrivateKey", "encrypted PKCS#8 key", () => EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
-            KdfLimits.CheckEncryptedKey(info);
-            AsymmetricKeyParameter key;
-            try
-            {
-                key = PrivateKeyFactory.DecryptKey(password, info);
-            }
-            catch (Exception e)
-            {
-                // A wrong password shows as bad padding or as garbage that is not a PrivateKeyInfo.
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
-            }
-            return Guard("InvalidPrivateKey", "private key", () => new PrivateKey(key));
-        }
-
-        private static PrivateKey KeyFromDer(byte[] data, char[]? password)
-        {
-            var asn1 = Asn1Object.FromByteArray(data);
-            if (!(asn1 is Asn1Sequence seq) || seq.Count < 2)
-                throw new InvalidDataException("not an ASN.1 SEQUENCE");
-            if (seq[0] is Asn1Sequence && seq[1] is Asn1OctetString)
-                return DecryptPkcs8(data, password);
-            if (seq[0] is DerInteger version)
-            {
-                if (seq.Count >= 3 && seq[1] is Asn1Sequence)
-                    return new PrivateKey(PrivateKeyFactory.CreateKey(PrivateKeyInfo.GetInstance(seq)));
-                if (seq.Count >= 9 && version.HasValue(0))
-                {
-                    var rsa = RsaPrivateKeyStructure.GetInstance(seq);
-                    return new PrivateKey(new RsaPrivateCrtKeyParameters(rsa.Modulus, rsa.PublicExponent, rsa.PrivateExponent,
-                        rsa.Prime1, rsa.Prime2, rsa.Exponent1, rsa.Exponent2, rsa.Coefficient));
-                }
-                if (version.HasValue(1) && seq[1] is Asn1OctetString)
-                {
-                    var ec = ECPrivateKeyStructure.GetInstance(seq);
-                    var parameters = ec.Parameters ?? throw new InvalidDataException("the SEC1 key names no curve");
-                    var algId = new AlgorithmIdentifier(Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey, parameters);
-                    return new PrivateKey(PrivateKeyFactory.CreateKey(new PrivateKeyInfo(algId, ec)));
-                }
-            }
-            throw new InvalidDataException("not a PKCS#8, PKCS#1 or SEC1 private key");
-        }
-
-        internal static bool IsPfx(byte[] data)
-        {
-            try
-            {
-                using (var s = new Asn1InputStream(new MemoryStream(data, false), Math.Min(data.Length, MaxInputBytes)))
-                {
-                    var obj = s.ReadObject();
-                    return obj is Asn1Sequence seq && seq.Count >= 2 && seq[0] is DerInteger v && v.HasValue(3) && seq[1] is Asn1Sequence;
-                }
-            }
-            catch (Exception)
-            {
-                return false;
-            }
-        }
-
-        private static bool IsDecryptFailure(Exception e) =>
-            e is InvalidCipherTextException || e.InnerException is InvalidCipherTextException ||
-            e.Message.IndexOf("pad block corrupted", StringComparison.OrdinalIgnoreCase) >= 0;
 
         private static void CheckSize(byte[] data)
         {
@@ -418,12 +235,6 @@ namespace TlsTools.Formats
             }
         }
 
-        private sealed class PasswordFinder : IPasswordFinder
-        {
-            private readonly char[] _password;
-            public PasswordFinder(char[] password) { _password = password; }
-            public char[] GetPassword() => (char[])_password.Clone();
-        }
     }
 
     internal static class CertificateParsing

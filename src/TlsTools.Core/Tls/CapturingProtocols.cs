@@ -17,8 +17,12 @@ namespace TlsTools.Tls
             _recorder = recorder;
         }
 
+        /// <summary>NewSessionTicket messages handled so far (counted whether or not the transcript is recorded).</summary>
+        public int NewSessionTickets { get; private set; }
+
         protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
         {
+            if (type == HandshakeType.new_session_ticket) NewSessionTickets++;
             _recorder.Incoming(ContentType.handshake, buf.ToArray());
             base.HandleHandshakeMessage(type, buf);
         }
@@ -40,39 +44,6 @@ namespace TlsTools.Tls
             _recorder.Outgoing(type, buf, off, len);
             base.WriteRecord(type, buf, off, len);
         }
-    }
 
-    internal sealed class CapturingServerProtocol : TlsServerProtocol
-    {
-        private readonly TranscriptRecorder _recorder;
-
-        public CapturingServerProtocol(TranscriptRecorder recorder)
-        {
-            _recorder = recorder;
-        }
-
-        protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
-        {
-            _recorder.Incoming(ContentType.handshake, buf.ToArray());
-            base.HandleHandshakeMessage(type, buf);
-        }
-
-        protected override void HandleChangeCipherSpecMessage()
-        {
-            _recorder.Incoming(ContentType.change_cipher_spec, new byte[] { 1 });
-            base.HandleChangeCipherSpecMessage();
-        }
-
-        protected override void HandleAlertMessage(short alertLevel, short alertDescription)
-        {
-            _recorder.Incoming(ContentType.alert, new[] { (byte)alertLevel, (byte)alertDescription });
-            base.HandleAlertMessage(alertLevel, alertDescription);
-        }
-
-        protected override void WriteRecord(short type, byte[] buf, int off, int len)
-        {
-            _recorder.Outgoing(type, buf, off, len);
-            base.WriteRecord(type, buf, off, len);
-        }
     }
 }

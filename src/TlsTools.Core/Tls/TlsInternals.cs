@@ -76,6 +76,22 @@ namespace TlsTools.Tls
         }
     }
 
+    /// <summary>Words for a fatal alert this side raised.</summary>
+    internal static class AlertText
+    {
+        /// <summary>
+        /// BouncyCastle's message is often generic ("Failed to read record"); the innermost cause says what was wrong
+        /// (e.g. "Handshake message length exceeds the maximum: 16777215", or why a client certificate was refused).
+        /// </summary>
+        public static string? Raised(string? message, Exception? cause)
+        {
+            var detail = cause;
+            while (detail?.InnerException != null) detail = detail.InnerException;
+            if (message == null) return detail?.Message;
+            return detail != null && !string.IsNullOrEmpty(detail.Message) && detail.Message != message ? message + ": " + detail.Message : message;
+        }
+    }
+
     /// <summary>BouncyCastle crypto that also writes SSLKEYLOGFILE lines (the NSS key log format) for one connection.</summary>
     internal sealed class KeyLogCrypto : BcTlsCrypto
     {

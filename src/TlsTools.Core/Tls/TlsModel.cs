@@ -155,7 +155,11 @@ namespace TlsTools.Tls
         /// <summary>An earlier result whose TLS 1.2 session to resume (session id). TLS 1.3 sessions cannot be resumed.</summary>
         public HandshakeResult? ResumeSession { get; set; }
 
-        /// <summary>After a TLS 1.3 handshake, how long to wait for the server's NewSessionTicket messages (not counted in HandshakeMilliseconds). Zero skips the wait.</summary>
+        /// <summary>
+        /// After a TLS 1.3 handshake, the longest wait for the server's NewSessionTicket flight (not counted in
+        /// HandshakeMilliseconds). The wait ends earlier as soon as what arrived shows the flight is over (see
+        /// <see cref="HandshakeResult.TicketWaitReason"/>). Zero skips the wait.
+        /// </summary>
         public TimeSpan SessionTicketWait { get; set; } = TimeSpan.FromMilliseconds(300);
 
         /// <summary>Record the transcript (on by default; a benchmark may turn it off).</summary>
@@ -208,6 +212,15 @@ namespace TlsTools.Tls
 
         public double ConnectMilliseconds { get; internal set; }
         public double HandshakeMilliseconds { get; internal set; }
+
+        /// <summary>NewSessionTicket messages the server sent after a TLS 1.3 handshake, while the client waited for them.</summary>
+        public int NewSessionTickets { get; internal set; }
+
+        /// <summary>How long the client waited for the TLS 1.3 ticket flight after the handshake (0 when it did not wait).</summary>
+        public double TicketWaitMilliseconds { get; internal set; }
+
+        /// <summary>Why the wait for the ticket flight ended.</summary>
+        public TicketWaitReason TicketWaitReason { get; internal set; }
 
         public string? Error { get; internal set; }
         public ErrorKind? ErrorKind { get; internal set; }

@@ -13,6 +13,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using TlsTools.Validation;
 using PkiCertificate = TlsTools.Pki.Certificate;
 
 namespace TlsTools.Tls
@@ -41,7 +42,11 @@ namespace TlsTools.Tls
         /// <summary>Ask for a client certificate and refuse clients that send none.</summary>
         public bool RequireClientCertificate { get; set; }
 
-        /// <summary>Roots a client certificate chain must lead to (signatures checked); empty accepts any client certificate.</summary>
+        /// <summary>
+        /// Roots a client certificate must chain to. The chain is validated as RFC 5280 requires for purpose clientAuth
+        /// (signatures, dates, basicConstraints, key usage, extendedKeyUsage, path length, critical extensions) with the
+        /// intermediates the client sent; empty accepts any client certificate.
+        /// </summary>
         public IList<PkiCertificate>? TrustedRoots { get; set; }
 
         /// <summary>Body of the HTTP-ish answer; null sends a short description of the connection.</summary>
@@ -65,6 +70,13 @@ namespace TlsTools.Tls
         public string? Alpn { get; internal set; }
         public string? ServerName { get; internal set; }
         public string? ClientCertificateSubject { get; internal set; }
+
+        /// <summary>
+        /// The chain validation of the client's certificate (purpose clientAuth, the server's trusted roots, the
+        /// intermediates the client sent), when the server has trusted roots and the client sent a certificate; its
+        /// Failures say why a refused certificate was refused.
+        /// </summary>
+        public ChainValidationResult? ClientCertificateValidation { get; internal set; }
         public double HandshakeMilliseconds { get; internal set; }
         public string? Error { get; internal set; }
         public string? Alert { get; internal set; }
@@ -202,27 +214,13 @@ namespace TlsTools.Tls
             var clock = Stopwatch.StartNew();
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             cts.CancelAfter(_options.ConnectionTimeout);
-            using var reg = cts.Token.Register(() => socket.Dispose());
+            var protocol = new TlsServerProtocol();
+            using var pump = new ProtocolPump(protocol, socket, "client", cts.Token);
             try
             {
                 socket.NoDelay = true;
-                var protocol = new TlsServerProtocol();
-                var buffer = new byte[32 * 1024];
                 protocol.Accept(server);
-                await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
-                while (!server.Completed)
-                {
-                    int n = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false);
-                    if (n == 0) throw new EndOfStreamException("The client closed the connection during the handshake.");
-                    try
-                    {
-                        protocol.OfferInput(buffer, 0, n);
-                    }
-                    finally
-                    {
-                        await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
-                    }
-                }
+                await pump.HandshakeAsync(() => server.Completed).ConfigureAwait(false);
                 record.HandshakeMilliseconds = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
                 server.Describe(record);
                 record.Success = true;
@@ -236,15 +234,14 @@ namespace TlsTools.Tls
                 var bodyBytes = Encoding.UTF8.GetBytes(body);
                 var response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + bodyBytes.Length + "\r\nConnection: close\r\n\r\n")
                     .Concat(bodyBytes).ToArray();
-                protocol.WriteApplicationData(response, 0, response.Length);
-                protocol.Close();
-                await TlsClientRunner.Flush(protocol, socket, buffer).ConfigureAwait(false);
+                await pump.WriteApplicationDataAsync(response).ConfigureAwait(false);
+                await pump.CloseAsync().ConfigureAwait(false);
                 // Half-close and drain, so unread request bytes do not turn the close into a reset that loses the response.
                 socket.Shutdown(SocketShutdown.Send);
                 using var drain = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
                 drain.CancelAfter(TimeSpan.FromSeconds(1));
                 using var drainReg = drain.Token.Register(() => socket.Dispose());
-                while (await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).ConfigureAwait(false) > 0) { }
+                while (await pump.ReceiveRawAsync().ConfigureAwait(false) > 0) { }
             }
             catch (Exception e)
             {
@@ -255,6 +252,7 @@ namespace TlsTools.Tls
                         : e is TlsFatalAlertReceived r ? "The client sent a fatal " + TlsRegistry.Alerts.Name(r.AlertDescription) + " alert."
                         : e is TlsFatalAlert a ? "The server aborted with a fatal " + TlsRegistry.Alerts.Name(a.AlertDescription) + " alert: " + (server.RaisedAlertMessage ?? a.Message)
                         : e.Message;
+                    server.DescribeClient(record);
                     record.Alert = e is TlsFatalAlertReceived r2 ? TlsRegistry.Alerts.Name(r2.AlertDescription) : e is TlsFatalAlert a2 ? TlsRegistry.Alerts.Name(a2.AlertDescription) : null;
                     Remember(record);
                     Interlocked.Increment(ref _failed);
@@ -346,45 +344,58 @@ namespace TlsTools.Tls
                             "A client certificate is required and the client sent none.");
                     return;
                 }
-                var chain = new List<Org.BouncyCastle.X509.X509Certificate>();
+                var chain = new List<PkiCertificate>();
                 foreach (var c in clientCertificate!.GetCertificateList())
                 {
-                    try { chain.Add(Formats.CertificateParsing.ParseDer(c.GetEncoded())); }
+                    try { chain.Add(new PkiCertificate(Formats.CertificateParsing.ParseDer(c.GetEncoded()))); }
                     catch (Exception e) { throw new TlsFatalAlert(AlertDescription.bad_certificate, "The client certificate cannot be parsed.", e); }
                 }
-                _clientSubject = chain[0].SubjectDN.ToString();
+                _clientSubject = chain[0].Subject;
                 var roots = Options.TrustedRoots;
-                if (roots != null && roots.Count > 0 && !LeadsToRoot(chain, roots))
-                    throw new TlsFatalAlert(AlertDescription.unknown_ca, "The client certificate '" + _clientSubject + "' does not chain to a trusted root.");
-            }
-
-            /// <summary>Each certificate's signature verifies with the next one's public key, and the last with a trusted root's.</summary>
-            private static bool LeadsToRoot(List<Org.BouncyCastle.X509.X509Certificate> chain, IList<PkiCertificate> roots)
-            {
-                var now = DateTime.UtcNow;
-                for (int i = 0; i < chain.Count; i++)
+                if (roots == null || roots.Count == 0) return;
+                var verdict = ChainValidator.Validate(new ChainValidationRequest(chain[0])
                 {
-                    var c = chain[i];
-                    if (!c.IsValid(now)) return false;
-                    foreach (var root in roots)
-                    {
-                        if (root.Bc.Equals(c)) return true;
-                        if (c.IssuerDN.Equivalent(root.Bc.SubjectDN) && Verifies(c, root.Bc)) return true;
-                    }
-                    if (i + 1 >= chain.Count || !c.IssuerDN.Equivalent(chain[i + 1].SubjectDN) || !Verifies(c, chain[i + 1])) return false;
+                    Intermediates = chain.Skip(1).ToList(),
+                    TrustedRoots = roots,
+                    Purpose = ValidationPurpose.ClientAuth,
+                });
+                ClientCertificateValidation = verdict;
+                if (!verdict.IsValid)
+                {
+                    var first = verdict.Failures[0];
+                    throw new TlsFatalAlert(AlertFor(first.Check),
+                        "The client certificate '" + _clientSubject + "' is not trusted: " + string.Join("; ", verdict.Failures.Select(f => f.Check + ": " + f.Message)));
                 }
-                return false;
             }
 
-            private static bool Verifies(Org.BouncyCastle.X509.X509Certificate c, Org.BouncyCastle.X509.X509Certificate issuer)
+            /// <summary>The alert that names a failed check best (RFC 8446 6.2, RFC 5246 7.2.2).</summary>
+            private static short AlertFor(string check)
             {
-                try { return c.IsSignatureValid(issuer.GetPublicKey()); }
-                catch (Exception) { return false; }
+                switch (check)
+                {
+                    case ValidationCheck.Expired:
+                    case ValidationCheck.NotYetValid:
+                        return AlertDescription.certificate_expired;
+                    case ValidationCheck.Revoked:
+                        return AlertDescription.certificate_revoked;
+                    case ValidationCheck.MissingIssuer:
+                    case ValidationCheck.UntrustedRoot:
+                    case ValidationCheck.SelfSigned:
+                        return AlertDescription.unknown_ca;
+                    case ValidationCheck.ExtendedKeyUsage:
+                    case ValidationCheck.KeyUsage:
+                        return AlertDescription.unsupported_certificate;
+                    default:
+                        return AlertDescription.bad_certificate;
+                }
             }
+
+            /// <summary>The chain validation of the client certificate, when trusted roots were configured.</summary>
+            public ChainValidationResult? ClientCertificateValidation { get; private set; }
 
             public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
             {
-                if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null) RaisedAlertMessage = message ?? cause?.Message;
+                if (alertLevel == AlertLevel.fatal && RaisedAlertMessage == null) RaisedAlertMessage = AlertText.Raised(message, cause);
             }
 
             public override void NotifyHandshakeComplete()
@@ -410,7 +421,14 @@ namespace TlsTools.Tls
                 record.CipherSuite = TlsRegistry.CipherSuites.Name(_suite);
                 record.Alpn = _alpn;
                 record.ServerName = _sni;
+                DescribeClient(record);
+            }
+
+            /// <summary>What the client's certificate was and how it fared (also for a refused connection).</summary>
+            public void DescribeClient(ServerConnection record)
+            {
                 record.ClientCertificateSubject = _clientSubject;
+                record.ClientCertificateValidation = ClientCertificateValidation;
             }
         }
     }
