@@ -54,6 +54,6 @@ Describe 'Read- cmdlets on hostile input' {
             }
         }
         Write-Host ("{0}: {1} inputs, max {2:N0} ms, outcomes {3}" -f $cmd, $n, $max.TotalMilliseconds, (($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' '))
-        $max.TotalSeconds | Should -BeLessThan 5
+        $max.TotalSeconds | Should -BeLessThan 30   # only against a hang; the speed is for bench/
     }
 }

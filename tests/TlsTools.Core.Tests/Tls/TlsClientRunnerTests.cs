@@ -277,7 +277,7 @@ namespace TlsTools.Tests.Tls
             Assert.Equal(expected, ours.Length);
             string[] theirs = Array.Empty<string>();
             var sw = Stopwatch.StartNew();
-            while (sw.ElapsedMilliseconds < 5000)
+            while (sw.ElapsedMilliseconds < 30_000) // until openssl has written its lines
             {
                 theirs = File.Exists(serverLog)
                     ? File.ReadAllLines(serverLog).Where(l => l.Contains(random, StringComparison.OrdinalIgnoreCase) && !l.StartsWith('#')).ToArray()
@@ -327,15 +327,13 @@ namespace TlsTools.Tests.Tls
         // ---------------------------------------------------------------- faults
 
         [Fact]
-        public async Task RefusedPort_IsConnectionError_Quickly()
+        public async Task RefusedPort_IsConnectionError_NotATimeout()
         {
-            int port = Ports.Free();
-            var sw = Stopwatch.StartNew();
-            var r = await Run(Opt(port));
+            using var refused = new RefusedPort();
+            var r = await Run(Opt(refused.Port, o => o.Timeout = TimeSpan.FromMinutes(5)));
             Assert.False(r.Success);
             Assert.Equal(ErrorKind.ConnectionError, r.ErrorKind);
-            Assert.Equal("ConnectionRefused", r.ErrorId);
-            Assert.True(sw.ElapsedMilliseconds < 3000, sw.ElapsedMilliseconds + " ms");
+            Assert.Equal("ConnectionRefused", r.ErrorId); // the refusal ended it, not the 5-minute timeout
         }
 
         [Fact]
@@ -350,8 +348,8 @@ namespace TlsTools.Tests.Tls
                 var r = await Run(Opt(port, o => o.Timeout = TimeSpan.FromSeconds(1.5)));
                 Assert.False(r.Success);
                 Assert.Equal(ErrorKind.OperationTimeout, r.ErrorKind);
-                Assert.Equal("HandshakeTimeout", r.ErrorId);
-                Assert.InRange(sw.ElapsedMilliseconds, 1400, 3500);
+                Assert.Equal("HandshakeTimeout", r.ErrorId); // the timeout ended it
+                Assert.True(sw.ElapsedMilliseconds >= 1400, "gave up before the timeout: " + sw.ElapsedMilliseconds + " ms");
                 Assert.Equal(TranscriptMessageType.ClientHello, r.Transcript.Single().Type);
             }
             finally
@@ -391,7 +389,7 @@ namespace TlsTools.Tests.Tls
         }
 
         [Fact]
-        public async Task Cancellation_ReturnsWithinOneSecond()
+        public async Task Cancellation_EndsTheHandshake_NotTheTimeout()
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
@@ -399,10 +397,10 @@ namespace TlsTools.Tests.Tls
             {
                 int port = ((IPEndPoint)listener.LocalEndpoint).Port;
                 using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-                var sw = Stopwatch.StartNew();
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                    new TlsClientRunner().HandshakeAsync(Opt(port, o => o.Timeout = TimeSpan.FromSeconds(60)), cts.Token));
-                Assert.True(sw.ElapsedMilliseconds < 1300, sw.ElapsedMilliseconds + " ms");
+                var handshake = new TlsClientRunner().HandshakeAsync(Opt(port, o => o.Timeout = TimeSpan.FromMinutes(5)), cts.Token);
+                // The 30 s bound only guards against a hang; the exception says what ended it (a timeout is a result, not one).
+                Assert.True(await Task.WhenAny(handshake, Task.Delay(TimeSpan.FromSeconds(30))) == handshake, "cancellation did not end the handshake");
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handshake);
             }
             finally
             {
