@@ -46,6 +46,7 @@ namespace TlsTools.Tests.Reliability
 
         [Fact]
         [Trait("Category", "Reliability")]
+        [Trait("Category", "Long")] // `build.ps1 test -Fast` skips it
         public void Mutated_inputs_end_in_a_value_or_an_ErrorId()
         {
             var clock = Stopwatch.StartNew();
