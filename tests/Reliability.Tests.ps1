@@ -32,7 +32,8 @@ BeforeAll {
     }
 }
 
-Describe 'Read- cmdlets on hostile input' {
+# Tagged Long (a mutation corpus, like the xunit MalformedInputTests): `build.ps1 test -Fast` skips it.
+Describe 'Read- cmdlets on hostile input' -Tag Long {
     It '<_> ends every mutated input in objects or ErrorRecords with a stable ErrorId, quickly' -ForEach 'Read-Certificate', 'Read-PrivateKey', 'Read-CertificateRequest', 'Read-CertificateRevocationList' {
         $cmd = $_
         $outcomes = @{}; $max = [TimeSpan]::Zero; $n = 0
