@@ -187,7 +187,7 @@ Describe 'Invoke-TlsHandshake against openssl s_server' {
             $expected = if ($_ -eq '-tls1_3') { 5 } else { 1 }
             $ours.Count | Should -Be $expected
             $theirs = @()
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)   # until openssl has written its lines
             while ([DateTime]::UtcNow -lt $deadline) {
                 $theirs = @(if (Test-Path $serverLog) { Get-Content $serverLog | Where-Object { $_ -match $random -and -not $_.StartsWith('#') } })
                 if ($theirs.Count -ge $expected) { break }
