@@ -71,7 +71,7 @@ function Invoke-CoreTests {
     $fuzz = Join-Path $out 'fuzz-summary.json'
     if (Test-Path $fuzz) {
         $f = Get-Content -Raw $fuzz | ConvertFrom-Json
-        Write-Host ("   fuzz (seeded): {0} inputs, {1} calls, crashes {2}, hangs {3}, slowest call {4} ms" -f $f.inputsTried, $f.calls, $f.crashes, $f.hangs, $f.maxMillisecondsPerCall)
+        Write-Host ("   fuzz (seeded): {0} inputs, {1} calls, crashes {2}, hangs {3}, slowest call {4} ms; most work in one call {5} ms ({6})" -f $f.inputsTried, $f.calls, $f.crashes, $f.hangs, $f.maxMillisecondsPerCall, $f.maxWorkMillisecondsPerCall, $f.perCallBoundMeasures)
     }
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
