@@ -217,7 +217,9 @@ for (`$i = 0; ; `$i++) {
         $summary = foreach ($r in $rounds) {
             $states = foreach ($kind in 'crt', 'key') {
                 $target = "$($r.Dir)/target.$kind"
-                $bytes = if (Test-Path $target) { [IO.File]::ReadAllBytes($target) } else { [byte[]]@() }
+                # Not `if (...) { ... } else { [byte[]]@() }`: an empty array written to the pipeline arrives as $null.
+                $bytes = [byte[]]::new(0)
+                if (Test-Path $target) { $bytes = [IO.File]::ReadAllBytes($target) }
                 $which = if ([Convert]::ToBase64String($bytes) -ceq [Convert]::ToBase64String($expected["A.$kind"])) { 'A' }
                 elseif ([Convert]::ToBase64String($bytes) -ceq [Convert]::ToBase64String($expected["B.$kind"])) { 'B' }
                 elseif ($kind -eq 'key' -and $bytes.Length -eq 0 -and -not (Test-Path $target)) { 'none' }   # killed before its first key write
