@@ -3,10 +3,16 @@
     Builds TlsTools and runs its demo, its tests or its benchmarks.
 .DESCRIPTION
     demo  - build, then run the offline quickstart (examples/Quickstart.ps1)
-    test  - build, run every xunit and Pester test, and end with one line "N passed, N failed"
+    test  - build, run every xunit and Pester test, and end with one line "N passed, N failed, N skipped"
+            -Fast: the edit-test loop; skips the long suites (xunit Category=Long, Pester tag Long: the full
+            x509-limbo run, the mutation fuzzing, the load tests, tests/Reliability.Load.Tests.ps1), says so
+            first and in its closing line. .ci/run and a plain "test" run everything.
     build - build only (Release); the module is laid out where TlsTools.psd1 points
     bench - build, then run the benchmarks in bench/ against the local peers
     Run through the repository's own PowerShell: dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 test
+.EXAMPLE
+    dotnet pwsh -NoProfile -File ./build.ps1 test -Fast
+    The fast lane: everything but the long suites (it lists the files it skips).
 #>
 [CmdletBinding()]
 param(
@@ -15,7 +21,10 @@ param(
     [string] $Task = 'test',
 
     # Pester tag(s) or xunit filter to narrow a test run while developing.
-    [string] $Filter
+    [string] $Filter,
+
+    # test only: skip the long suites (xunit trait Category=Long, Pester tag Long) for the edit-test loop.
+    [switch] $Fast
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,7 +59,8 @@ function Invoke-CoreTests {
     Remove-Item $trx, (Join-Path $out 'limbo-results.txt'), (Join-Path $out 'fuzz-summary.json') -ErrorAction Ignore
     $testArgs = @('test', (Join-Path $PSScriptRoot 'tests/TlsTools.Core.Tests'), '-c', 'Release', '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
-    if ($Filter) { $testArgs += @('--filter', $Filter) }
+    $xunitFilter = @(if ($Filter) { "($Filter)" }; if ($Fast) { 'Category!=Long' }) -join '&'
+    if ($xunitFilter) { $testArgs += @('--filter', $xunitFilter) }
     & dotnet @testArgs | ForEach-Object {
         # Keep the log readable: per-test lines for failures, plus everything the tests print.
         if ($_ -notmatch '^\s+Passed ') { $_ }
@@ -61,7 +71,7 @@ function Invoke-CoreTests {
     $fuzz = Join-Path $out 'fuzz-summary.json'
     if (Test-Path $fuzz) {
         $f = Get-Content -Raw $fuzz | ConvertFrom-Json
-        Write-Host ("   fuzz (seeded): {0} inputs, {1} calls, crashes {2}, hangs {3}, slowest call {4} ms" -f $f.inputsTried, $f.calls, $f.crashes, $f.hangs, $f.maxMillisecondsPerCall)
+        Write-Host ("   fuzz (seeded): {0} inputs, {1} calls, crashes {2}, hangs {3}, slowest call {4} ms; most work in one call {5} ms ({6})" -f $f.inputsTried, $f.calls, $f.crashes, $f.hangs, $f.maxMillisecondsPerCall, $f.maxWorkMillisecondsPerCall, $f.perCallBoundMeasures)
     }
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
@@ -78,11 +88,23 @@ function Invoke-ModuleTests {
     $runner = Join-Path $PSScriptRoot 'tests/Invoke-PesterTests.ps1'
     $childArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ResultFile', $resultFile)
     if ($Filter) { $childArgs += @('-Tag', $Filter) }
+    if ($Fast) { $childArgs += @('-ExcludeTag', 'Long') }
     & dotnet pwsh @childArgs | Out-Host
     if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
     $r = Get-Content -Raw $resultFile | ConvertFrom-Json
     @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped }
 }
+
+function Get-LongSuite {
+    <# The test files that hold long suites (xunit Category=Long, Pester tag Long), as the fast lane reports what it skips. #>
+    $tests = Join-Path $PSScriptRoot 'tests'
+    Get-ChildItem $tests -Recurse -File -Include '*.cs', '*.Tests.ps1' |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+        Select-String -List -Pattern 'Trait\("Category", "Long"\)', '-Tag Long\b' |
+        ForEach-Object { [IO.Path]::GetRelativePath($PSScriptRoot, $_.Path) -replace '\\', '/' } | Sort-Object
+}
+
+if ($Fast -and $Task -ne 'test') { throw '-Fast applies to the test task only.' }
 
 switch ($Task) {
     'build' { Invoke-Build }
@@ -96,6 +118,13 @@ switch ($Task) {
     }
     'test' {
         $passed = 0; $failed = 0; $skipped = 0
+        $lane = ''
+        if ($Fast) {
+            $long = @(Get-LongSuite)
+            Write-Host "== FAST LANE: not the full suite. Skipping the long suites (xunit Category=Long, Pester tag Long) in: $($long -join ', ')"
+            $lane = " (FAST LANE: long suites in $($long.Count) files not run; './build.ps1 test' runs everything)"
+        }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
         try {
             Invoke-Build
             $core = Invoke-CoreTests
@@ -109,7 +138,8 @@ switch ($Task) {
             Write-Host "error: $_"
             $failed = [Math]::Max($failed, 1)
         }
-        Write-Host "$passed passed, $failed failed, $skipped skipped"
+        Write-Host ("tests took {0:N0} s" -f $clock.Elapsed.TotalSeconds)
+        Write-Host "$passed passed, $failed failed, $skipped skipped$lane"
         if ($failed -gt 0) { exit 1 }
     }
 }

@@ -66,7 +66,8 @@ Describe 'ConvertTo-TlsDiagram' {
     }
 
     It 'a result without transcript is EmptyTranscript (InvalidData), and others still draw' {
-        $failed = Invoke-TlsHandshake 127.0.0.1 -Port (Get-FreeTcpPort) -ErrorAction SilentlyContinue
+        $refused = New-RefusedPort
+        try { $failed = Invoke-TlsHandshake 127.0.0.1 -Port $refused.Port -ErrorAction SilentlyContinue } finally { $refused.Dispose() }
         $err = $null
         $out = $failed, $r12 | ConvertTo-TlsDiagram -ErrorAction SilentlyContinue -ErrorVariable err
         @($out).Count | Should -Be 1

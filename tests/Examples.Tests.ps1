@@ -1,4 +1,7 @@
-BeforeAll { . $PSScriptRoot/common.ps1 }
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/Peers.common.ps1
+}
 
 Describe 'examples/' {
     It 'Quickstart.ps1 tells the story and its files read back' {
@@ -30,7 +33,8 @@ Describe 'examples/' {
         $root = New-CaCertificate -Subject 'CN=Expiry Root'
         $soon = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName soon.test -IpAddress 127.0.0.1 -ValidityDays 10)
         $fine = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName fine.test -IpAddress 127.0.0.1 -ValidityDays 200)
-        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $closed.Start(); $closedPort = $closed.LocalEndpoint.Port; $closed.Stop()
+        $closed = New-RefusedPort   # bound, not listening: no other process can take it meanwhile
+        $closedPort = $closed.Port
         try {
             $csv = Join-Path $TestDrive 'hosts.csv'
             "HostName,Port`n127.0.0.1,$($soon.Port)`n127.0.0.1,$($fine.Port)`n127.0.0.1,$closedPort" | Set-Content $csv
@@ -44,7 +48,7 @@ Describe 'examples/' {
             $out = Join-Path $TestDrive 'expiry.csv'
             & (Join-Path $RepoRoot 'examples/Get-ExpiryReport.ps1') -HostsCsv $csv -OutputPath $out -TrustedRoot $root | Out-Null
             (Import-Csv $out).Count | Should -Be 3
-        } finally { $soon, $fine | Stop-TlsServer }
+        } finally { $soon, $fine | Stop-TlsServer; $closed.Dispose() }
     }
 
     It 'New-MutualTlsSetup.ps1 refuses a client without a certificate and accepts one with' {

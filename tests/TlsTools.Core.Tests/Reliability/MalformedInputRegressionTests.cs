@@ -26,7 +26,8 @@ namespace TlsTools.Tests.Reliability
             var sw = Stopwatch.StartNew();
             Assert.Equal("InvalidPem", ErrorId(() => PkiReader.ReadCertificates(Encoding.ASCII.GetBytes(text))));
             Assert.Equal("InvalidPem", ErrorId(() => PkiReader.ReadCrls(Encoding.ASCII.GetBytes(text + "-----END x-----\n"))));
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), sw.Elapsed.ToString());
+            // The defect showed as RegexMatchTimeoutException (caught above); this bound only guards against a hang.
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), sw.Elapsed.ToString());
         }
 
         [Fact]
@@ -105,7 +106,8 @@ namespace TlsTools.Tests.Reliability
                     var data = Mutator.Splice(seed.Data, t, Mutator.Encode(0x02, value));
                     var sw = Stopwatch.StartNew();
                     var id = ErrorId(() => PkiReader.ReadPrivateKey(data, FuzzCorpus.Password));
-                    Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), seed.Name + ": " + sw.Elapsed);
+                    // Refusing takes milliseconds; deriving 4,000,000 iterations took 10 s on an idle machine (2^31-1: hours).
+                    Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), seed.Name + ": " + sw.Elapsed);
                     Assert.Equal("KdfIterationsTooLarge", id);
                 }
             }

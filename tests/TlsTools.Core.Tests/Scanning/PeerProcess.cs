@@ -1,12 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading;
 using Org.BouncyCastle.Pkcs;
 using TlsTools.Formats;
 using TlsTools.Pki;
@@ -16,10 +11,9 @@ namespace TlsTools.Tests.Scanning
     /// <summary>A TLS peer process (openssl s_server, gnutls-serv) on 127.0.0.1, killed with its process tree on Dispose.</summary>
     internal sealed class PeerProcess : IDisposable
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new StringBuilder();
+        private readonly Tls.PeerProcess _process;
 
-        private PeerProcess(Process process, int port)
+        private PeerProcess(Tls.PeerProcess process, int port)
         {
             _process = process;
             Port = port;
@@ -27,69 +21,37 @@ namespace TlsTools.Tests.Scanning
 
         public int Port { get; }
 
-        public string Output { get { lock (_output) return _output.ToString(); } }
-
-        public static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
+        public string Output => _process.Output;
 
         public static bool Available(string tool) =>
             Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
-        /// <summary>Starts the tool with "{port}" in the arguments replaced, and waits (bounded) until the port accepts.</summary>
+        /// <summary>
+        /// Starts openssl s_server (its "-accept 127.0.0.1:{port}" becomes a port the kernel chooses) or gnutls-serv ("{port}"
+        /// becomes a free port, retried when taken) and returns once it listens (bounded; see <see cref="Tls.Peers"/>).
+        /// </summary>
         public static PeerProcess Start(string tool, IEnumerable<string> args, string workDir)
         {
-            for (int attempt = 0; ; attempt++)
+            var list = args.ToList();
+            switch (tool)
             {
-                int port = FreePort();
-                var psi = new ProcessStartInfo(tool)
-                {
-                    WorkingDirectory = workDir,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    RedirectStandardInput = true,
-                    UseShellExecute = false,
-                };
-                foreach (var a in args) psi.ArgumentList.Add(a.Replace("{port}", port.ToString()));
-                var p = Process.Start(psi)!;
-                var peer = new PeerProcess(p, port);
-                p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (peer._output) peer._output.AppendLine(e.Data); };
-                p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (peer._output) peer._output.AppendLine(e.Data); };
-                p.BeginOutputReadLine();
-                p.BeginErrorReadLine();
-                var deadline = DateTime.UtcNow.AddSeconds(15);
-                while (DateTime.UtcNow < deadline && !p.HasExited)
-                {
-                    try
-                    {
-                        using var c = new TcpClient();
-                        if (c.ConnectAsync(IPAddress.Loopback, port).Wait(500) && c.Connected) return peer;
-                    }
-                    catch (AggregateException) { }
-                    catch (SocketException) { }
-                    Thread.Sleep(50);
-                }
-                string output = peer.Output;
-                peer.Dispose();
-                if (attempt >= 2) throw new InvalidOperationException(tool + " did not start listening on 127.0.0.1:" + port + ": " + output);
+                case "openssl":
+                    int accept = list.IndexOf("-accept");
+                    if (list.Count < 2 || list[0] != "s_server" || accept < 0 || list[accept + 1] != "127.0.0.1:{port}")
+                        throw new ArgumentException("expected: s_server -accept 127.0.0.1:{port} ...", nameof(args));
+                    list.RemoveRange(accept, 2);
+                    list.RemoveAt(0);
+                    var (openssl, port) = Tls.Peers.OpenSsl(list, workDir);
+                    return new PeerProcess(openssl, port);
+                case "gnutls-serv":
+                    var (gnutls, gnutlsPort) = Tls.Peers.GnuTls(list, workDir);
+                    return new PeerProcess(gnutls, gnutlsPort);
+                default:
+                    throw new ArgumentException("no readiness signal known for " + tool, nameof(tool));
             }
         }
 
-        public void Dispose()
-        {
-            try
-            {
-                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-            catch (InvalidOperationException) { }
-            _process.Dispose();
-        }
+        public void Dispose() => _process.Dispose();
     }
 
     /// <summary>Certificates and keys written as PEM files into a temporary directory, deleted on Dispose.</summary>

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Org.BouncyCastle.Pkcs;
 using TlsTools.Pki;
@@ -76,7 +77,10 @@ namespace TlsTools.Tests.Tls
 
     internal static class Ports
     {
-        /// <summary>A loopback port that was free a moment ago.</summary>
+        /// <summary>
+        /// A loopback port that was free a moment ago. Only for a peer that cannot bind port 0 itself (gnutls-serv): another
+        /// process may take the port before the peer binds it, so the caller must check the peer's own report of its bind.
+        /// </summary>
         public static int Free()
         {
             var l = new TcpListener(IPAddress.Loopback, 0);
@@ -87,6 +91,26 @@ namespace TlsTools.Tests.Tls
         }
     }
 
+    /// <summary>
+    /// A loopback port held bound but not listening: a connection to it is refused for as long as this lives, and no
+    /// other process can start listening on it meanwhile (a port that was merely free a moment ago may be taken).
+    /// </summary>
+    internal sealed class RefusedPort : IDisposable
+    {
+        private readonly Socket _socket;
+
+        public RefusedPort(AddressFamily family = AddressFamily.InterNetwork)
+        {
+            _socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            _socket.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
+            Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        }
+
+        public int Port { get; }
+
+        public void Dispose() => _socket.Dispose();
+    }
+
     /// <summary>An external process (openssl s_server, gnutls-serv, ...) killed on Dispose, with its output captured.</summary>
     internal sealed class PeerProcess : IDisposable
     {
@@ -94,10 +118,11 @@ namespace TlsTools.Tests.Tls
         private readonly StringBuilder _out = new();
         private readonly object _lock = new();
 
-        public PeerProcess(string file, IEnumerable<string> args)
+        public PeerProcess(string file, IEnumerable<string> args, string? workingDirectory = null)
         {
             var psi = new ProcessStartInfo(file)
             {
+                WorkingDirectory = workingDirectory ?? "",
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -135,17 +160,33 @@ namespace TlsTools.Tests.Tls
         }
 
         /// <summary>Waits (bounded) until the output contains <paramref name="text"/>.</summary>
-        public bool WaitForOutput(string text, int ms)
+        public bool WaitForOutput(string text, int ms) =>
+            WaitForLine(new Regex(Regex.Escape(text)), TimeSpan.FromMilliseconds(ms)) != null;
+
+        /// <summary>
+        /// Waits until a line of the output matches, the process exits or <paramref name="within"/> passes; the match, or
+        /// null.
+        /// </summary>
+        public Match? WaitForLine(Regex pattern, TimeSpan within)
         {
             var sw = Stopwatch.StartNew();
-            while (sw.ElapsedMilliseconds < ms)
+            while (true)
             {
-                if (Output.Contains(text, StringComparison.Ordinal)) return true;
-                if (_process.HasExited) { Thread.Sleep(50); return Output.Contains(text, StringComparison.Ordinal); }
+                bool exited = _process.HasExited;
+                if (exited) _process.WaitForExit(); // the redirected output is read to the end
+                foreach (var line in Output.Split('\n'))
+                {
+                    var m = pattern.Match(line.TrimEnd('\r'));
+                    if (m.Success) return m;
+                }
+                if (exited || sw.Elapsed >= within) return null;
                 Thread.Sleep(20);
             }
-            return false;
         }
+
+        /// <summary>For a failure message: the command line, whether the process is still running, and what it printed.</summary>
+        public string Describe() =>
+            CommandLine + (_process.HasExited ? " (exited with " + _process.ExitCode + ")" : " (still running)") + ":\n" + Output;
 
         public void Dispose()
         {
@@ -162,7 +203,58 @@ namespace TlsTools.Tests.Tls
         }
     }
 
-    /// <summary>openssl s_server on a free loopback port; ready once it prints ACCEPT.</summary>
+    /// <summary>Starts the test peers (openssl s_server, gnutls-serv) on 127.0.0.1 and returns once each listens.</summary>
+    internal static class Peers
+    {
+        /// <summary>How long a peer may take to start listening on a loaded machine.</summary>
+        public static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
+
+        /// <summary>OpenSSL 3 prints the address it bound, so "-accept 127.0.0.1:0" tells which port the kernel gave it.</summary>
+        private static readonly Regex OpenSslAccept = new Regex(@"^ACCEPT 127\.0\.0\.1:(\d+)$");
+
+        /// <summary>gnutls-serv, per address family: "... listening on IPv4 0.0.0.0 port N...done" or "...bind() failed: ...".</summary>
+        private static readonly Regex GnuTlsListen = new Regex(@"listening on IPv4 \S+ port (\d+)\.\.\.(.*)$");
+
+        /// <summary>
+        /// openssl s_server with <paramref name="args"/> (which must not set -accept; -quiet is dropped, since it hides the
+        /// ACCEPT line) on 127.0.0.1, port chosen by the kernel. Returns once it listens.
+        /// </summary>
+        public static (PeerProcess Process, int Port) OpenSsl(IEnumerable<string> args, string? workingDirectory = null)
+        {
+            var all = new List<string> { "s_server", "-accept", "127.0.0.1:0" };
+            all.AddRange(args.Where(a => a != "-quiet"));
+            var p = new PeerProcess("openssl", all, workingDirectory);
+            var m = p.WaitForLine(OpenSslAccept, StartBound);
+            if (m != null) return (p, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            var what = p.Describe();
+            p.Dispose();
+            throw new InvalidOperationException("openssl s_server did not report listening on 127.0.0.1 within " + StartBound.TotalSeconds + " s: " + what);
+        }
+
+        /// <summary>
+        /// gnutls-serv with "{port}" in <paramref name="args"/> replaced by a free port. It cannot bind port 0 usefully (it
+        /// binds IPv4 and IPv6 separately and prints "port 0"), and when the IPv4 bind fails it carries on with IPv6 alone:
+        /// so its own report of the IPv4 bind is read, and a port another process took meanwhile is retried with another.
+        /// </summary>
+        public static (PeerProcess Process, int Port) GnuTls(IEnumerable<string> args, string? workingDirectory = null)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                int port = Ports.Free();
+                var p = new PeerProcess("gnutls-serv", args.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture))), workingDirectory);
+                var m = p.WaitForLine(GnuTlsListen, StartBound);
+                if (m != null && m.Groups[1].Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture) && m.Groups[2].Value.StartsWith("done", StringComparison.Ordinal))
+                    return (p, port);
+                var what = p.Describe();
+                p.Dispose();
+                bool taken = m != null && m.Groups[2].Value.Contains("in use", StringComparison.OrdinalIgnoreCase);
+                if (!taken || attempt >= 5)
+                    throw new InvalidOperationException("gnutls-serv did not report listening on IPv4 port " + port + " within " + StartBound.TotalSeconds + " s (attempt " + attempt + "): " + what);
+            }
+        }
+    }
+
+    /// <summary>openssl s_server on 127.0.0.1, on a port the kernel chose; ready once it prints ACCEPT.</summary>
     internal sealed class OpenSslServer : IDisposable
     {
         private readonly PeerProcess _process;
@@ -175,20 +267,9 @@ namespace TlsTools.Tests.Tls
         public OpenSslServer((Certificate Cert, string CertPath, string KeyPath) leaf, params string[] extra)
         {
             Leaf = leaf.Cert;
-            for (int attempt = 0; ; attempt++)
-            {
-                Port = Ports.Free();
-                var args = new List<string> { "s_server", "-accept", "127.0.0.1:" + Port, "-cert", leaf.CertPath, "-key", leaf.KeyPath, "-no-CAfile", "-no-CApath", "-quiet" };
-                // -quiet hides ACCEPT; use -ign_eof-free form instead: keep output.
-                args.Remove("-quiet");
-                args.AddRange(extra);
-                _process = new PeerProcess("openssl", args);
-                if (_process.WaitForOutput("ACCEPT", 10000)) break;
-                var output = _process.Output;
-                _process.Dispose();
-                if (attempt >= 2 || !output.Contains("in use", StringComparison.OrdinalIgnoreCase))
-                    throw new InvalidOperationException("openssl s_server did not start: " + output);
-            }
+            var args = new List<string> { "-cert", leaf.CertPath, "-key", leaf.KeyPath, "-no-CAfile", "-no-CApath" };
+            args.AddRange(extra);
+            (_process, Port) = Peers.OpenSsl(args);
         }
 
         public Certificate Leaf { get; }

@@ -50,7 +50,9 @@ namespace TlsTools.Tests.Validation
 
         public LimboTests(ITestOutputHelper output) => _output = output;
 
+        /// <summary>Long (the whole suite, ~10,000 cases): `build.ps1 test -Fast` skips it; CoreSuite stays in the fast lane.</summary>
         [Fact]
+        [Trait("Category", "Long")]
         public void FullSuite()
         {
             var score = Run("limbo.json.gz", "limbo-results.json");
