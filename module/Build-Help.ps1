@@ -172,3 +172,31 @@ $aboutDir = Join-Path (Split-Path $ModuleManifest -Parent) 'en-US'
 New-Item -ItemType Directory -Force -Path $aboutDir | Out-Null
 Get-ChildItem -Path $HelpSource -Filter 'about_*.help.txt' | Copy-Item -Destination $aboutDir -Force
 Copy-Item -LiteralPath $OutputFile -Destination $aboutDir -Force
+
+# about_TlsTools_ErrorIds: every stable ErrorId, generated from the one place that defines them ([TlsTools.ErrorIds]).
+$ids = [TlsTools.ErrorIds]::All
+$width = ($ids | ForEach-Object { $_.Key.Length } | Measure-Object -Maximum).Maximum
+$lines = @(
+    'TOPIC'
+    '    about_TlsTools_ErrorIds'
+    ''
+    'SHORT DESCRIPTION'
+    '    The stable ErrorIds TlsTools reports, and what each one means.'
+    ''
+    'LONG DESCRIPTION'
+    '    Every error TlsTools writes is an ErrorRecord whose FullyQualifiedErrorId starts with one of the ids'
+    '    below (followed by ",<cmdlet>"); a failed handshake or scan result carries the same id in its ErrorId'
+    '    property. Scripts may depend on these names: they do not change. Chain validation failures are not'
+    '    errors but answers: see the Check names of Test-CertificateChain''s Failures.'
+    ''
+    '    Catch one by id:'
+    ''
+    '        try { Read-Certificate -Path ./missing.pem -ErrorAction Stop }'
+    '        catch { if ($_.FullyQualifiedErrorId -like ''PathNotFound,*'') { ''no such file'' } }'
+    ''
+    "    $($ids.Count) ids:"
+    ''
+)
+$lines += foreach ($p in $ids) { '    {0}  {1}' -f $p.Key.PadRight($width), $p.Value }
+$lines += @('', 'SEE ALSO', '    about_TlsTools', '')
+Set-Content -LiteralPath (Join-Path $aboutDir 'about_TlsTools_ErrorIds.help.txt') -Value $lines -Encoding utf8

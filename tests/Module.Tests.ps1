@@ -54,6 +54,16 @@ Describe 'TlsTools module, ready to publish' {
         (Get-Help about_TlsTools | Out-String) | Should -Match 'HOW A SERVER GETS ITS CERTIFICATE'
     }
 
+    It 'lists every ErrorId in about_TlsTools_ErrorIds, generated from [TlsTools.ErrorIds]' {
+        $topic = Get-Help about_TlsTools_ErrorIds | Out-String
+        $ids = [TlsTools.ErrorIds]::All
+        $ids.Count | Should -BeGreaterThan 50
+        foreach ($p in $ids) { $topic | Should -Match ('(?m)^\s+' + [regex]::Escape($p.Key) + '\s+' + [regex]::Escape($p.Value.Substring(0, [Math]::Min(20, $p.Value.Length)))) }
+        # and the ids it lists are the ones the cmdlets report
+        $e = Read-Certificate -Path (Join-Path $TestDrive 'no-such-file.pem') -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$([TlsTools.ErrorIds]::PathNotFound),*"
+    }
+
     It 'round-trips certificates through Export-Clixml with their key properties' {
         $c = New-TestChain
         $path = Join-Path $TestDrive 'c.xml'

@@ -64,14 +64,14 @@ namespace TlsTools.Formats
                 return;
             }
             if (total > MaxIterationsPerFile)
-                throw new TlsToolsException("KdfIterationsTooLarge", ErrorKind.LimitsExceeded,
+                throw new TlsToolsException(ErrorIds.KdfIterationsTooLarge, ErrorKind.LimitsExceeded,
                     "The PKCS#12 file asks for " + total + " key-derivation iterations in all; TlsTools reads at most " + MaxIterationsPerFile + ".");
         }
 
         private static long Check(long iterations, string what)
         {
             if (iterations > MaxIterationsPerDerivation)
-                throw new TlsToolsException("KdfIterationsTooLarge", ErrorKind.LimitsExceeded,
+                throw new TlsToolsException(ErrorIds.KdfIterationsTooLarge, ErrorKind.LimitsExceeded,
                     "The " + what + " asks for " + iterations + " key-derivation iterations; TlsTools reads at most " + MaxIterationsPerDerivation +
                     " per derivation (a hostile file could otherwise keep the reader busy for hours).");
             return Math.Max(0, iterations);

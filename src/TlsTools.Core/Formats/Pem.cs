@@ -45,7 +45,7 @@ namespace TlsTools.Formats
             foreach (var (start, label, bodyStart, bodyEnd, endLabel, end) in Blocks(text))
             {
                 if (label != endLabel)
-                    throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData,
+                    throw new TlsToolsException(ErrorIds.InvalidPem, ErrorKind.InvalidData,
                         "PEM block 'BEGIN " + label + "' ends with 'END " + endLabel + "'.");
                 var body = text.Substring(bodyStart, bodyEnd - bodyStart);
                 var headers = new StringBuilder();
@@ -64,15 +64,15 @@ namespace TlsTools.Formats
                 }
                 catch (FormatException e)
                 {
-                    throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData,
+                    throw new TlsToolsException(ErrorIds.InvalidPem, ErrorKind.InvalidData,
                         "PEM block '" + label + "' does not hold valid base64.", e);
                 }
                 if (data.Length == 0)
-                    throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData, "PEM block '" + label + "' is empty.");
+                    throw new TlsToolsException(ErrorIds.InvalidPem, ErrorKind.InvalidData, "PEM block '" + label + "' is empty.");
                 result.Add(new PemBlock(label, data, headers.ToString(), text.Substring(start, end - start)));
             }
             if (result.Count == 0 && LooksLikePem(text))
-                throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData, "A PEM 'BEGIN' line has no matching 'END' line.");
+                throw new TlsToolsException(ErrorIds.InvalidPem, ErrorKind.InvalidData, "A PEM 'BEGIN' line has no matching 'END' line.");
             return result;
         }
 

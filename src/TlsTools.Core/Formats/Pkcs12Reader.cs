@@ -32,17 +32,17 @@ namespace TlsTools.Formats
                                         e.Message.IndexOf("MAC invalid", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw password == null || password.Length == 0
-                    ? new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The PKCS#12 file is protected by a password; give it with -Password.")
-                    : new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
+                    ? new TlsToolsException(ErrorIds.PasswordRequired, ErrorKind.AuthenticationError, "The PKCS#12 file is protected by a password; give it with -Password.")
+                    : new TlsToolsException(ErrorIds.WrongPassword, ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
             }
             catch (TlsToolsException) { throw; }
             catch (Exception e) when (IsDecryptFailure(e))
             {
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
+                throw new TlsToolsException(ErrorIds.WrongPassword, ErrorKind.AuthenticationError, "The password does not open this PKCS#12 file.");
             }
             catch (Exception e)
             {
-                throw new TlsToolsException("InvalidPfx", ErrorKind.InvalidData, "The data is not a readable PKCS#12/PFX file: " + e.Message, e);
+                throw new TlsToolsException(ErrorIds.InvalidPfx, ErrorKind.InvalidData, "The data is not a readable PKCS#12/PFX file: " + e.Message, e);
             }
 
             var result = new PfxContents();
@@ -66,7 +66,7 @@ namespace TlsTools.Formats
             }
             var all = leafs.Concat(others).GroupBy(c => Hex.Upper(c.GetEncoded())).Select(g => g.First()).ToList();
             if (all.Count == 0)
-                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData, "The PKCS#12 file holds no certificate.");
+                throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidData, "The PKCS#12 file holds no certificate.");
             var keys = result.Key != null ? new List<PrivateKey> { result.Key } : new List<PrivateKey>();
             result.Certificates.AddRange(PkiReader.Attach(all, keys));
             return result;

@@ -45,7 +45,7 @@ namespace TlsTools.Formats
         public static IReadOnlyList<Certificate> ReadCertificates(string text, char[]? password = null)
         {
             if (!Pem.LooksLikePem(text))
-                throw new TlsToolsException("InvalidPem", ErrorKind.InvalidData, "The text holds no PEM block ('-----BEGIN CERTIFICATE-----').");
+                throw new TlsToolsException(ErrorIds.InvalidPem, ErrorKind.InvalidData, "The text holds no PEM block ('-----BEGIN CERTIFICATE-----').");
             return ReadCertificatesPem(text, password, null);
         }
 
@@ -58,9 +58,9 @@ namespace TlsTools.Formats
             if (Pkcs12Reader.IsPfx(data))
             {
                 var pfx = Pkcs12Reader.Read(data, password);
-                return pfx.Key ?? throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData, "The PKCS#12 file holds no private key.");
+                return pfx.Key ?? throw new TlsToolsException(ErrorIds.NoPrivateKey, ErrorKind.InvalidData, "The PKCS#12 file holds no private key.");
             }
-            return Guard("InvalidPrivateKey", "private key", () => PrivateKeyDecoder.FromDer(data, password));
+            return Guard(ErrorIds.InvalidPrivateKey, "private key", () => PrivateKeyDecoder.FromDer(data, password));
         }
 
         public static PrivateKey ReadPrivateKey(string text, char[]? password = null)
@@ -71,7 +71,7 @@ namespace TlsTools.Formats
                 var key = PrivateKeyDecoder.FromPem(block, password);
                 if (key != null) return key;
             }
-            throw new TlsToolsException("NoPrivateKey", ErrorKind.InvalidData,
+            throw new TlsToolsException(ErrorIds.NoPrivateKey, ErrorKind.InvalidData,
                 blocks.Count == 0 ? "The text holds no PEM block." : "No private key block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
         }
 
@@ -84,7 +84,7 @@ namespace TlsTools.Formats
                     .Where(b => b.Label == "CERTIFICATE REQUEST" || b.Label == "NEW CERTIFICATE REQUEST")
                     .Select(b => ParseRequest(b.Data)).ToList();
                 if (list.Count == 0)
-                    throw new TlsToolsException("NoCertificateRequest", ErrorKind.InvalidData, "No 'CERTIFICATE REQUEST' PEM block was found.");
+                    throw new TlsToolsException(ErrorIds.NoCertificateRequest, ErrorKind.InvalidData, "No 'CERTIFICATE REQUEST' PEM block was found.");
                 return list;
             }
             return new[] { ParseRequest(data) };
@@ -97,21 +97,21 @@ namespace TlsTools.Formats
             {
                 var list = Pem.Decode(Text(data)).Where(b => b.Label == "X509 CRL").Select(b => ParseCrl(b.Data)).ToList();
                 if (list.Count == 0)
-                    throw new TlsToolsException("NoCrl", ErrorKind.InvalidData, "No 'X509 CRL' PEM block was found.");
+                    throw new TlsToolsException(ErrorIds.NoCrl, ErrorKind.InvalidData, "No 'X509 CRL' PEM block was found.");
                 return list;
             }
             return new[] { ParseCrl(data) };
         }
 
         internal static CertificateRequest ParseRequest(byte[] der) =>
-            Guard("InvalidCertificateRequest", "certificate request", () =>
+            Guard(ErrorIds.InvalidCertificateRequest, "certificate request", () =>
             {
                 var asn1 = Asn1Object.FromByteArray(der);
                 return new CertificateRequest(new Pkcs10CertificationRequest(Asn1Sequence.GetInstance(asn1)));
             });
 
         internal static CertificateRevocationList ParseCrl(byte[] der) =>
-            Guard("InvalidCrl", "certificate revocation list", () =>
+            Guard(ErrorIds.InvalidCrl, "certificate revocation list", () =>
             {
                 var asn1 = Asn1Object.FromByteArray(der);
                 return new CertificateRevocationList(new X509Crl(CertificateList.GetInstance(asn1)));
@@ -132,7 +132,7 @@ namespace TlsTools.Formats
                         break;
                     case "TRUSTED CERTIFICATE":
                         // OpenSSL's trusted form: a certificate followed by its trust settings.
-                        certs.Add(Guard("InvalidCertificate", "certificate", () =>
+                        certs.Add(Guard(ErrorIds.InvalidCertificate, "certificate", () =>
                         {
                             using (var s = new Asn1InputStream(block.Data))
                                 return new BcCertificate(X509CertificateStructure.GetInstance(s.ReadObject()));
@@ -145,7 +145,7 @@ namespace TlsTools.Formats
                 }
             }
             if (certs.Count == 0)
-                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData,
+                throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidData,
                     blocks.Count == 0 ? "The text holds no PEM block." : "No certificate block was found (labels: " + string.Join(", ", blocks.Select(b => b.Label)) + ").");
             // Keys beside the certificates (a combined PEM): attached to the certificate they belong to.
             // An encrypted one is read only when a password was given.
@@ -157,21 +157,21 @@ namespace TlsTools.Formats
             var result = Attach(certs, keys);
             int unmatched = keys.Count(k => !result.Any(c => c.PrivateKey == k));
             if (unmatched > 0)
-                onProblem?.Invoke(new TlsToolsException("KeyMismatch", ErrorKind.InvalidData,
+                onProblem?.Invoke(new TlsToolsException(ErrorIds.KeyMismatch, ErrorKind.InvalidData,
                     unmatched + " private key(s) in the input belong to none of its " + result.Count + " certificate(s); the certificates are read without them."));
             return result;
         }
 
         private static IReadOnlyList<Certificate> ReadCertificatesDer(byte[] data)
         {
-            Asn1Object asn1 = Guard("InvalidCertificate", "certificate", () => Asn1Object.FromByteArray(data));
+            Asn1Object asn1 = Guard(ErrorIds.InvalidCertificate, "certificate", () => Asn1Object.FromByteArray(data));
             if (asn1 is Asn1Sequence seq && seq.Count >= 1 && seq[0] is DerObjectIdentifier)
                 return ReadPkcs7(data).Select(c => new Certificate(c)).ToList();
             return new[] { new Certificate(CertificateParsing.ParseDer(data)) };
         }
 
         private static List<BcCertificate> ReadPkcs7(byte[] data) =>
-            Guard("InvalidPkcs7", "PKCS#7 bundle", () =>
+            Guard(ErrorIds.InvalidPkcs7, "PKCS#7 bundle", () =>
             {
                 var info = ContentInfo.GetInstance(Asn1Object.FromByteArray(data));
                 if (!PkcsObjectIdentifiers.SignedData.Equals(info.ContentType))
@@ -214,9 +214,9 @@ namespace TlsTools.Formats
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             if (data.Length == 0)
-                throw new TlsToolsException("EmptyInput", ErrorKind.InvalidData, "The input is empty.");
+                throw new TlsToolsException(ErrorIds.EmptyInput, ErrorKind.InvalidData, "The input is empty.");
             if (data.Length > MaxInputBytes)
-                throw new TlsToolsException("InputTooLarge", ErrorKind.LimitsExceeded, "The input is larger than " + (MaxInputBytes >> 20) + " MiB.");
+                throw new TlsToolsException(ErrorIds.InputTooLarge, ErrorKind.LimitsExceeded, "The input is larger than " + (MaxInputBytes >> 20) + " MiB.");
         }
 
         private static string Text(byte[] data) => Encoding.UTF8.GetString(data);
@@ -241,7 +241,7 @@ namespace TlsTools.Formats
     {
         /// <summary>Parses exactly one DER certificate (no trailing bytes).</summary>
         public static BcCertificate ParseDer(byte[] der) =>
-            PkiReader.Guard("InvalidCertificate", "X.509 certificate", () =>
+            PkiReader.Guard(ErrorIds.InvalidCertificate, "X.509 certificate", () =>
             {
                 var asn1 = Asn1Object.FromByteArray(der);
                 return new BcCertificate(X509CertificateStructure.GetInstance(asn1));

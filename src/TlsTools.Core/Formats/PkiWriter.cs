@@ -23,14 +23,14 @@ namespace TlsTools.Formats
         public static byte[] EncodeCertificates(IReadOnlyList<Certificate> certificates, CertificateFormat format, char[]? password)
         {
             if (certificates == null || certificates.Count == 0)
-                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidArgument, "No certificate was given to write.");
+                throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidArgument, "No certificate was given to write.");
             switch (format)
             {
                 case CertificateFormat.Pem:
                     return Encoding.ASCII.GetBytes(string.Concat(certificates.Select(c => c.ToPem())));
                 case CertificateFormat.Der:
                     if (certificates.Count > 1)
-                        throw new TlsToolsException("DerHoldsOneCertificate", ErrorKind.InvalidArgument,
+                        throw new TlsToolsException(ErrorIds.DerHoldsOneCertificate, ErrorKind.InvalidArgument,
                             "DER holds one certificate, and " + certificates.Count + " were given; use -Format Pem or Pfx for several.");
                     return certificates[0].GetRawData();
                 case CertificateFormat.Pfx:
@@ -47,7 +47,7 @@ namespace TlsTools.Formats
         public static byte[] EncodePfx(IReadOnlyList<Certificate> certificates, char[]? password)
         {
             if (password == null || password.Length == 0)
-                throw new TlsToolsException("PasswordRequired", ErrorKind.InvalidArgument, "A PFX file needs a password; give one with -Password.");
+                throw new TlsToolsException(ErrorIds.PasswordRequired, ErrorKind.InvalidArgument, "A PFX file needs a password; give one with -Password.");
             var store = new Pkcs12StoreBuilder()
                 .SetKeyAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256)
                 .SetCertAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256)

@@ -28,7 +28,7 @@ namespace TlsTools.Formats
             switch (block.Label)
             {
                 case "PRIVATE KEY":
-                    return PkiReader.Guard("InvalidPrivateKey", "PKCS#8 private key", () => new PrivateKey(PrivateKeyFactory.CreateKey(block.Data)));
+                    return PkiReader.Guard(ErrorIds.InvalidPrivateKey, "PKCS#8 private key", () => new PrivateKey(PrivateKeyFactory.CreateKey(block.Data)));
                 case "ENCRYPTED PRIVATE KEY":
                     return DecryptPkcs8(block.Data, password);
                 case "RSA PRIVATE KEY":
@@ -44,7 +44,7 @@ namespace TlsTools.Formats
         {
             bool encrypted = IsEncryptedKeyBlock(block);
             if (encrypted && (password == null || password.Length == 0))
-                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
+                throw new TlsToolsException(ErrorIds.PasswordRequired, ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
             object? obj;
             try
             {
@@ -53,28 +53,28 @@ namespace TlsTools.Formats
             }
             catch (Exception e) when (encrypted && !(e is TlsToolsException))
             {
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
+                throw new TlsToolsException(ErrorIds.WrongPassword, ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
             }
             catch (Exception e) when (!(e is TlsToolsException))
             {
-                throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key: " + e.Message, e);
+                throw new TlsToolsException(ErrorIds.InvalidPrivateKey, ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key: " + e.Message, e);
             }
             switch (obj)
             {
                 case AsymmetricCipherKeyPair pair:
-                    return PkiReader.Guard("InvalidPrivateKey", "private key", () => new PrivateKey(pair.Private, pair.Public));
+                    return PkiReader.Guard(ErrorIds.InvalidPrivateKey, "private key", () => new PrivateKey(pair.Private, pair.Public));
                 case AsymmetricKeyParameter k when k.IsPrivate:
-                    return PkiReader.Guard("InvalidPrivateKey", "private key", () => new PrivateKey(k));
+                    return PkiReader.Guard(ErrorIds.InvalidPrivateKey, "private key", () => new PrivateKey(k));
                 default:
-                    throw new TlsToolsException("InvalidPrivateKey", ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key.");
+                    throw new TlsToolsException(ErrorIds.InvalidPrivateKey, ErrorKind.InvalidData, "The '" + block.Label + "' block is not a readable private key.");
             }
         }
 
         private static PrivateKey DecryptPkcs8(byte[] der, char[]? password)
         {
             if (password == null || password.Length == 0)
-                throw new TlsToolsException("PasswordRequired", ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
-            EncryptedPrivateKeyInfo info = PkiReader.Guard("InvalidPrivateKey", "encrypted PKCS#8 key", () => EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
+                throw new TlsToolsException(ErrorIds.PasswordRequired, ErrorKind.AuthenticationError, "The private key is encrypted; give its password with -Password.");
+            EncryptedPrivateKeyInfo info = PkiReader.Guard(ErrorIds.InvalidPrivateKey, "encrypted PKCS#8 key", () => EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
             KdfLimits.CheckEncryptedKey(info);
             AsymmetricKeyParameter key;
             try
@@ -84,9 +84,9 @@ namespace TlsTools.Formats
             catch (Exception e)
             {
                 // A wrong password shows as bad padding or as garbage that is not a PrivateKeyInfo.
-                throw new TlsToolsException("WrongPassword", ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
+                throw new TlsToolsException(ErrorIds.WrongPassword, ErrorKind.AuthenticationError, "The password does not decrypt this private key.", e);
             }
-            return PkiReader.Guard("InvalidPrivateKey", "private key", () => new PrivateKey(key));
+            return PkiReader.Guard(ErrorIds.InvalidPrivateKey, "private key", () => new PrivateKey(key));
         }
 
         /// <summary>A DER key: encrypted or plain PKCS#8, PKCS#1 RSA or SEC1 EC. Library failures are left to the caller's guard.</summary>

@@ -24,13 +24,13 @@ namespace TlsTools.Formats
             if (data == null) throw new ArgumentNullException(nameof(data));
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full))
-                throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + full + "' is a directory.", target: full);
+                throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + full + "' is a directory.", target: full);
             var dir = Path.GetDirectoryName(full) ?? ".";
             if (!Directory.Exists(dir))
-                throw new TlsToolsException("DirectoryNotFound", ErrorKind.ObjectNotFound, "The directory '" + dir + "' does not exist.", target: full);
+                throw new TlsToolsException(ErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound, "The directory '" + dir + "' does not exist.", target: full);
             bool exists = File.Exists(full);
             if (exists && !force)
-                throw new TlsToolsException("FileExists", ErrorKind.ResourceExists, "'" + full + "' exists; use -Force to replace it.", target: full);
+                throw new TlsToolsException(ErrorIds.FileExists, ErrorKind.ResourceExists, "'" + full + "' exists; use -Force to replace it.", target: full);
 
             var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
             try
@@ -55,7 +55,7 @@ namespace TlsTools.Formats
                     }
                     catch (IOException) when (File.Exists(full))
                     {
-                        throw new TlsToolsException("FileExists", ErrorKind.ResourceExists, "'" + full + "' was created by someone else meanwhile; use -Force to replace it.", target: full);
+                        throw new TlsToolsException(ErrorIds.FileExists, ErrorKind.ResourceExists, "'" + full + "' was created by someone else meanwhile; use -Force to replace it.", target: full);
                     }
                 }
             }
@@ -67,7 +67,7 @@ namespace TlsTools.Formats
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 TryDelete(temp);
-                throw new TlsToolsException("WriteFailed", ErrorKind.WriteError, "Could not write '" + full + "': " + e.Message, e, full);
+                throw new TlsToolsException(ErrorIds.WriteFailed, ErrorKind.WriteError, "Could not write '" + full + "': " + e.Message, e, full);
             }
             catch
             {
@@ -87,7 +87,7 @@ namespace TlsTools.Formats
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
             if (NativeMethods.chmod(path, Convert.ToUInt32("600", 8)) != 0)
-                throw new TlsToolsException("PermissionFailed", ErrorKind.WriteError, "Could not restrict '" + path + "' to its owner (chmod 600 failed, errno " + Marshal.GetLastWin32Error() + ").", target: path);
+                throw new TlsToolsException(ErrorIds.PermissionFailed, ErrorKind.WriteError, "Could not restrict '" + path + "' to its owner (chmod 600 failed, errno " + Marshal.GetLastWin32Error() + ").", target: path);
         }
 
         private static class NativeMethods

@@ -58,7 +58,7 @@ namespace TlsTools.Net
         {
             if (target == null) throw new ArgumentNullException(nameof(target));
             if (timeout <= TimeSpan.Zero)
-                throw new TlsToolsException("InvalidTimeout", ErrorKind.InvalidArgument, "The connect timeout must be positive.");
+                throw new TlsToolsException(ErrorIds.InvalidTimeout, ErrorKind.InvalidArgument, "The connect timeout must be positive.");
             cancellationToken.ThrowIfCancellationRequested();
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(timeout);
@@ -92,7 +92,7 @@ namespace TlsTools.Net
             catch (Exception e) when (cts.IsCancellationRequested && !(e is TlsToolsException))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new TlsToolsException("ConnectTimeout", ErrorKind.OperationTimeout,
+                throw new TlsToolsException(ErrorIds.ConnectTimeout, ErrorKind.OperationTimeout,
                     "Connecting to " + target + " timed out after " + timeout.TotalSeconds + " s.", e, target.ToString());
             }
         }
@@ -115,11 +115,11 @@ namespace TlsTools.Net
             }
             catch (SocketException e)
             {
-                throw new TlsToolsException("HostNotFound", ErrorKind.ConnectionError,
+                throw new TlsToolsException(ErrorIds.HostNotFound, ErrorKind.ConnectionError,
                     "The name '" + target.Host + "' could not be resolved: " + e.Message, e, target.ToString());
             }
             if (addresses == null || addresses.Length == 0)
-                throw new TlsToolsException("HostNotFound", ErrorKind.ConnectionError, "The name '" + target.Host + "' has no address.", target: target.ToString());
+                throw new TlsToolsException(ErrorIds.HostNotFound, ErrorKind.ConnectionError, "The name '" + target.Host + "' has no address.", target: target.ToString());
             return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToList();
         }
 
@@ -128,15 +128,15 @@ namespace TlsTools.Net
             switch (e?.SocketErrorCode)
             {
                 case SocketError.ConnectionRefused:
-                    return new TlsToolsException("ConnectionRefused", ErrorKind.ConnectionError,
+                    return new TlsToolsException(ErrorIds.ConnectionRefused, ErrorKind.ConnectionError,
                         "Connection to " + target + " was refused (nothing listens on that port).", e, target.ToString());
                 case SocketError.HostNotFound:
                 case SocketError.NoData:
                 case SocketError.TryAgain:
-                    return new TlsToolsException("HostNotFound", ErrorKind.ConnectionError,
+                    return new TlsToolsException(ErrorIds.HostNotFound, ErrorKind.ConnectionError,
                         "The name '" + target.Host + "' could not be resolved: " + e!.Message, e, target.ToString());
                 default:
-                    return new TlsToolsException("NetworkError", ErrorKind.ConnectionError,
+                    return new TlsToolsException(ErrorIds.NetworkError, ErrorKind.ConnectionError,
                         "Cannot connect to " + target + ": " + (e?.Message ?? "no address to try") + ".", e, target.ToString());
             }
         }

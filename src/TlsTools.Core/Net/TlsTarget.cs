@@ -125,7 +125,7 @@ namespace TlsTools.Net
 
             int? textPort = portText == null ? (int?)null : ParsePort(portText, text);
             if (textPort != null && port != null && textPort != port)
-                throw new TlsToolsException("PortConflict", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.PortConflict, ErrorKind.InvalidArgument,
                     "The target '" + text + "' names port " + textPort + " and port " + port + " was given too; give the port once.", target: text);
             return Create(host, textPort ?? port ?? DefaultPort, serverName);
         }
@@ -179,7 +179,7 @@ namespace TlsTools.Net
             if (name.Length == 0) return null;
             var dns = IsDottedNumbers(name) || name.IndexOf(':') >= 0 ? null : ToDnsName(name);
             if (dns == null)
-                throw new TlsToolsException("InvalidServerName", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.InvalidServerName, ErrorKind.InvalidArgument,
                     "The server name '" + serverName + "' is not a DNS name (SNI carries DNS names only; '' sends none).", target: serverName);
             return dns.TrimEnd('.');
         }
@@ -187,19 +187,19 @@ namespace TlsTools.Net
         private static void CheckPort(int port, string? text)
         {
             if (port < 1 || port > 65535)
-                throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + port + " is not between 1 and 65535.", target: text);
+                throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + port + " is not between 1 and 65535.", target: text);
         }
 
         private static int ParsePort(string portText, string? text)
         {
             if (portText.Length == 0 || portText.Length > 5 || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 65535)
-                throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument,
                     "The port in '" + text + "' is not a number between 1 and 65535.", target: text);
             return p;
         }
 
         private static TlsToolsException Invalid(string? text, string why) =>
-            new TlsToolsException("InvalidTarget", ErrorKind.InvalidArgument, "'" + text + "' is not a target: " + why, target: text);
+            new TlsToolsException(ErrorIds.InvalidTarget, ErrorKind.InvalidArgument, "'" + text + "' is not a target: " + why, target: text);
 
         private static bool IsIPv6(string text, out IPAddress? address)
         {

@@ -32,7 +32,7 @@ namespace TlsTools.Pki
             Bc = certificate ?? throw new ArgumentNullException(nameof(certificate));
             _der = certificate.GetEncoded();
             if (privateKey != null && !keyKnownToMatch && !KeyInfo.SamePublicKey(privateKey.Public, certificate.GetPublicKey()))
-                throw new TlsToolsException("KeyMismatch", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.KeyMismatch, ErrorKind.InvalidArgument,
                     "The private key does not belong to certificate '" + certificate.SubjectDN + "'.");
             PrivateKey = privateKey;
             _sans = new Lazy<SanSet>(() => SanSet.Read(Bc));
@@ -180,7 +180,7 @@ namespace TlsTools.Pki
             }
             catch (System.Security.Cryptography.CryptographicException e)
             {
-                throw new TlsToolsException("KeyNotSupportedByDotNet", ErrorKind.NotImplemented,
+                throw new TlsToolsException(ErrorIds.KeyNotSupportedByDotNet, ErrorKind.NotImplemented,
                     ".NET cannot hold a " + PrivateKey.Algorithm + " private key in an X509Certificate2: " + e.Message, e, this);
             }
         }
@@ -198,7 +198,7 @@ namespace TlsTools.Pki
             }
             catch (System.Security.Cryptography.CryptographicException e)
             {
-                throw new TlsToolsException("KeyNotExportable", ErrorKind.InvalidOperation,
+                throw new TlsToolsException(ErrorIds.KeyNotExportable, ErrorKind.InvalidOperation,
                     "The private key of '" + certificate.Subject + "' cannot be exported: " + e.Message, e, certificate);
             }
             var list = Formats.PkiReader.ReadCertificates(pfx, password.ToCharArray());

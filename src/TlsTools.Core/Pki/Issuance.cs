@@ -71,9 +71,9 @@ namespace TlsTools.Pki
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             if (key == null) throw new ArgumentNullException(nameof(key));
-            var subject = DistinguishedNames.Parse(options.Subject ?? throw new TlsToolsException("SubjectRequired", ErrorKind.InvalidArgument, "A CA certificate needs a subject."));
+            var subject = DistinguishedNames.Parse(options.Subject ?? throw new TlsToolsException(ErrorIds.SubjectRequired, ErrorKind.InvalidArgument, "A CA certificate needs a subject."));
             if (options.PathLength < 0)
-                throw new TlsToolsException("InvalidPathLength", ErrorKind.InvalidArgument, "The path length cannot be negative.");
+                throw new TlsToolsException(ErrorIds.InvalidPathLength, ErrorKind.InvalidArgument, "The path length cannot be negative.");
             var signer = issuer == null ? key : CheckIssuer(issuer);
             var gen = Start(subject, issuer, key.Public, options, DefaultCaValidityDays);
             gen.AddExtension(X509Extensions.BasicConstraints, true,
@@ -98,7 +98,7 @@ namespace TlsTools.Pki
             if (request != null)
             {
                 if (!request.SignatureValid)
-                    throw new TlsToolsException("RequestSignatureInvalid", ErrorKind.SecurityError,
+                    throw new TlsToolsException(ErrorIds.RequestSignatureInvalid, ErrorKind.SecurityError,
                         "The request for '" + request.Subject + "' does not verify with its own public key; it was altered or not made by the key's owner.");
                 publicKey = request.PublicKey;
                 subject = options.Subject != null ? DistinguishedNames.Parse(options.Subject) : request.Bc.GetCertificationRequestInfo().Subject;
@@ -130,7 +130,7 @@ namespace TlsTools.Pki
             if (sans != null)
                 gen.AddExtension(X509Extensions.SubjectAlternativeName, subject.GetOidList().Count == 0, sans);
             else if (subject.GetOidList().Count == 0)
-                throw new TlsToolsException("NameRequired", ErrorKind.InvalidArgument, "A certificate needs a subject or at least one DNS name, IP address or email address.");
+                throw new TlsToolsException(ErrorIds.NameRequired, ErrorKind.InvalidArgument, "A certificate needs a subject or at least one DNS name, IP address or email address.");
             AddDistribution(gen, options);
             var bc = gen.Generate(KeyFactory.SignatureFactory(signer, options.SignatureAlgorithm));
             return new Certificate(bc, key != null && KeyInfo.SamePublicKey(key.Public, publicKey) ? key : null, keyKnownToMatch: true);
@@ -146,12 +146,12 @@ namespace TlsTools.Pki
             gen.SetThisUpdate(now);
             gen.SetNextUpdate(nextUpdate ?? now.AddDays(7));
             if (nextUpdate.HasValue && nextUpdate.Value <= now)
-                throw new TlsToolsException("InvalidNextUpdate", ErrorKind.InvalidArgument, "NextUpdate must be later than ThisUpdate (" + now.ToString("u") + ").");
+                throw new TlsToolsException(ErrorIds.InvalidNextUpdate, ErrorKind.InvalidArgument, "NextUpdate must be later than ThisUpdate (" + now.ToString("u") + ").");
             foreach (var (serial, at, reason) in revoked)
             {
                 BigInteger value;
                 try { value = new BigInteger(serial, 16); }
-                catch (FormatException e) { throw new TlsToolsException("InvalidSerialNumber", ErrorKind.InvalidArgument, "'" + serial + "' is not a hexadecimal serial number.", e); }
+                catch (FormatException e) { throw new TlsToolsException(ErrorIds.InvalidSerialNumber, ErrorKind.InvalidArgument, "'" + serial + "' is not a hexadecimal serial number.", e); }
                 if (reason.HasValue && reason.Value != RevocationReason.Unspecified)
                     gen.AddCrlEntry(value, at, (int)reason.Value);
                 else
@@ -176,13 +176,13 @@ namespace TlsTools.Pki
         private static PrivateKey CheckIssuer(Certificate issuer)
         {
             if (!issuer.IsCertificateAuthority)
-                throw new TlsToolsException("IssuerNotCa", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.IssuerNotCa, ErrorKind.InvalidArgument,
                     "'" + issuer.Subject + "' cannot issue certificates: it is not a CA (basicConstraints cA is not set).", target: issuer);
             var ku = issuer.Bc.GetKeyUsage();
             if (ku != null && !ku[5])
-                throw new TlsToolsException("IssuerNotCa", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.IssuerNotCa, ErrorKind.InvalidArgument,
                     "'" + issuer.Subject + "' cannot issue certificates: its keyUsage lacks keyCertSign.", target: issuer);
-            return issuer.PrivateKey ?? throw new TlsToolsException("IssuerHasNoPrivateKey", ErrorKind.InvalidArgument,
+            return issuer.PrivateKey ?? throw new TlsToolsException(ErrorIds.IssuerHasNoPrivateKey, ErrorKind.InvalidArgument,
                 "The issuer '" + issuer.Subject + "' carries no private key; read it with its key (PFX, or a PEM with the key) to sign.", target: issuer);
         }
 
@@ -192,9 +192,9 @@ namespace TlsTools.Pki
             var notBefore = options.NotBefore?.ToUniversalTime() ?? TruncatedNow();
             var notAfter = options.NotAfter?.ToUniversalTime() ?? notBefore.AddDays(options.ValidityDays ?? defaultDays);
             if (options.ValidityDays.HasValue && options.ValidityDays.Value <= 0)
-                throw new TlsToolsException("InvalidValidity", ErrorKind.InvalidArgument, "ValidityDays must be at least 1.");
+                throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "ValidityDays must be at least 1.");
             if (notAfter <= notBefore)
-                throw new TlsToolsException("InvalidValidity", ErrorKind.InvalidArgument, "NotAfter (" + notAfter.ToString("u") + ") must be later than NotBefore (" + notBefore.ToString("u") + ").");
+                throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "NotAfter (" + notAfter.ToString("u") + ") must be later than NotBefore (" + notBefore.ToString("u") + ").");
             var gen = new X509V3CertificateGenerator();
             gen.SetSerialNumber(NewSerial());
             gen.SetSubjectDN(subject);
@@ -226,7 +226,7 @@ namespace TlsTools.Pki
         private static string CheckUrl(string url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out _))
-                throw new TlsToolsException("InvalidUrl", ErrorKind.InvalidArgument, "'" + url + "' is not an absolute URL.");
+                throw new TlsToolsException(ErrorIds.InvalidUrl, ErrorKind.InvalidArgument, "'" + url + "' is not an absolute URL.");
             return url;
         }
 
@@ -238,7 +238,7 @@ namespace TlsTools.Pki
             if (!string.IsNullOrWhiteSpace(subject)) return DistinguishedNames.Parse(subject!);
             var first = dns.FirstOrDefault() ?? ips.FirstOrDefault() ?? emails.FirstOrDefault();
             if (first == null)
-                throw new TlsToolsException("NameRequired", ErrorKind.InvalidArgument, "Give a subject or at least one DNS name, IP address or email address.");
+                throw new TlsToolsException(ErrorIds.NameRequired, ErrorKind.InvalidArgument, "Give a subject or at least one DNS name, IP address or email address.");
             return new X509Name(new List<DerObjectIdentifier> { X509Name.CN }, new List<string> { first });
         }
 
@@ -249,13 +249,13 @@ namespace TlsTools.Pki
             foreach (var ip in ips)
             {
                 if (!IPAddress.TryParse(ip, out var addr))
-                    throw new TlsToolsException("InvalidIpAddress", ErrorKind.InvalidArgument, "'" + ip + "' is not an IP address.");
+                    throw new TlsToolsException(ErrorIds.InvalidIpAddress, ErrorKind.InvalidArgument, "'" + ip + "' is not an IP address.");
                 names.Add(new GeneralName(GeneralName.IPAddress, new DerOctetString(addr.GetAddressBytes())));
             }
             foreach (var email in emails)
             {
                 if (email.IndexOf('@') <= 0 || email.IndexOf('@') == email.Length - 1)
-                    throw new TlsToolsException("InvalidEmail", ErrorKind.InvalidArgument, "'" + email + "' is not an email address.");
+                    throw new TlsToolsException(ErrorIds.InvalidEmail, ErrorKind.InvalidArgument, "'" + email + "' is not an email address.");
                 names.Add(new GeneralName(GeneralName.Rfc822Name, email));
             }
             return names.Count == 0 ? null : new GeneralNames(names.ToArray());
@@ -273,7 +273,7 @@ namespace TlsTools.Pki
                 ok = label.Length >= 1 && label.Length <= 63 && label.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-' || c == '_')) && label[0] != '-' && label[label.Length - 1] != '-';
             }
             if (!ok)
-                throw new TlsToolsException("InvalidDnsName", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.InvalidDnsName, ErrorKind.InvalidArgument,
                     "'" + name + "' is not a DNS name (letters, digits and hyphens; a wildcard only as the whole left-most label; an IP address goes in -IpAddress).");
             return n;
         }

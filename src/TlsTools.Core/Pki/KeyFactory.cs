@@ -31,7 +31,7 @@ namespace TlsTools.Pki
                     generator.Init(new Ed25519KeyGenerationParameters(Random));
                     break;
                 default:
-                    throw new TlsToolsException("UnsupportedKeyAlgorithm", ErrorKind.InvalidArgument, "Unknown key algorithm '" + algorithm + "'.");
+                    throw new TlsToolsException(ErrorIds.UnsupportedKeyAlgorithm, ErrorKind.InvalidArgument, "Unknown key algorithm '" + algorithm + "'.");
             }
             var pair = generator.GenerateKeyPair();
             return new PrivateKey(pair.Private, pair.Public);
@@ -77,7 +77,7 @@ namespace TlsTools.Pki
                 case Ed448PrivateKeyParameters _: return "Ed448";
                 case DsaPrivateKeyParameters _: return "SHA256WITHDSA";
                 default:
-                    throw new TlsToolsException("UnsupportedKey", ErrorKind.InvalidArgument, "TlsTools cannot sign with a " + key.Algorithm + " key.");
+                    throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidArgument, "TlsTools cannot sign with a " + key.Algorithm + " key.");
             }
         }
     }

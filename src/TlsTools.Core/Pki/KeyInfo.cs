@@ -89,7 +89,7 @@ namespace TlsTools.Pki
                 case DsaPrivateKeyParameters dsa:
                     return new DsaPublicKeyParameters(dsa.Parameters.G.ModPow(dsa.X, dsa.Parameters.P), dsa.Parameters);
                 default:
-                    throw new TlsToolsException("UnsupportedKey", ErrorKind.InvalidData,
+                    throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidData,
                         "This kind of private key is not supported: " + privateKey.GetType().Name);
             }
         }

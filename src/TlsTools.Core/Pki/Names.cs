@@ -58,7 +58,7 @@ namespace TlsTools.Pki
             if (subject == null) throw new ArgumentNullException(nameof(subject));
             var text = subject.Trim();
             if (text.Length == 0)
-                throw new TlsToolsException("InvalidSubject", ErrorKind.InvalidArgument, "The subject is empty.");
+                throw new TlsToolsException(ErrorIds.InvalidSubject, ErrorKind.InvalidArgument, "The subject is empty.");
             if (text.StartsWith("/", StringComparison.Ordinal))
                 text = string.Join(",", text.Substring(1).Split('/').Select(p => p.Replace(",", "\\,")));
             else if (text.IndexOf('=') < 0)
@@ -69,7 +69,7 @@ namespace TlsTools.Pki
             }
             catch (Exception e)
             {
-                throw new TlsToolsException("InvalidSubject", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.InvalidSubject, ErrorKind.InvalidArgument,
                     "The subject '" + subject + "' is not a distinguished name such as 'CN=web, O=Acme': " + e.Message, e);
             }
         }

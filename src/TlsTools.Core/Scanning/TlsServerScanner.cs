@@ -71,9 +71,9 @@ namespace TlsTools.Scanning
             if (options == null) throw new ArgumentNullException(nameof(options));
             var target = options.GetTarget();
             if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(10))
-                throw new TlsToolsException("InvalidTimeout", ErrorKind.InvalidArgument, "The timeout must be between 0 and 10 minutes.");
+                throw new TlsToolsException(ErrorIds.InvalidTimeout, ErrorKind.InvalidArgument, "The timeout must be between 0 and 10 minutes.");
             if (options.MaxConcurrency < 1 || options.MaxConcurrency > 64)
-                throw new TlsToolsException("InvalidConcurrency", ErrorKind.InvalidArgument, "MaxConcurrency must be 1..64.");
+                throw new TlsToolsException(ErrorIds.InvalidConcurrency, ErrorKind.InvalidArgument, "MaxConcurrency must be 1..64.");
 
             var clock = Stopwatch.StartNew();
             using var gate = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);

@@ -17,12 +17,12 @@ namespace TlsTools.Tls
                 result.ErrorKind = TlsTools.ErrorKind.OperationTimeout;
                 if (phase == "connect")
                 {
-                    result.ErrorId = "ConnectTimeout";
+                    result.ErrorId = ErrorIds.ConnectTimeout;
                     result.Error = "Connecting to " + where + " timed out after " + (options.ConnectTimeout ?? options.Timeout).TotalSeconds + " s.";
                 }
                 else
                 {
-                    result.ErrorId = "HandshakeTimeout";
+                    result.ErrorId = ErrorIds.HandshakeTimeout;
                     result.Error = "The TLS handshake with " + where + " did not complete within " + options.Timeout.TotalSeconds + " s"
                         + (client.ReceivedAnything ? "." : "; the server sent nothing.");
                 }
@@ -36,7 +36,7 @@ namespace TlsTools.Tls
                 {
                     var name = TlsRegistry.Alerts.Name(received.AlertDescription);
                     result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
-                    result.ErrorId = "TlsAlertReceived";
+                    result.ErrorId = ErrorIds.TlsAlertReceived;
                     result.Alert = name;
                     result.AlertDirection = "Received";
                     result.Error = "The server ended the handshake with a fatal " + name + " alert (" + AlertMeaningText(name) + ").";
@@ -46,7 +46,7 @@ namespace TlsTools.Tls
                 {
                     var name = TlsRegistry.Alerts.Name(sent.AlertDescription);
                     result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
-                    result.ErrorId = "TlsAlertSent";
+                    result.ErrorId = ErrorIds.TlsAlertSent;
                     result.Alert = name;
                     result.AlertDirection = "Sent";
                     result.Error = "The client aborted the handshake with a fatal " + name + " alert: " + (client.RaisedAlertMessage ?? sent.Message)
@@ -58,27 +58,27 @@ namespace TlsTools.Tls
                     switch (se.SocketErrorCode)
                     {
                         case SocketError.ConnectionRefused:
-                            result.ErrorId = "ConnectionRefused";
+                            result.ErrorId = ErrorIds.ConnectionRefused;
                             result.Error = "Connection to " + where + " was refused (nothing listens on that port).";
                             return;
                         case SocketError.HostNotFound:
                         case SocketError.NoData:
                         case SocketError.TryAgain:
-                            result.ErrorId = "HostNotFound";
+                            result.ErrorId = ErrorIds.HostNotFound;
                             result.Error = "The name '" + result.Target.Host + "' could not be resolved: " + se.Message;
                             return;
                         case SocketError.ConnectionReset:
-                            result.ErrorId = "ConnectionReset";
+                            result.ErrorId = ErrorIds.ConnectionReset;
                             result.Error = "The server reset the connection during the " + phase + ".";
                             return;
                         default:
-                            result.ErrorId = "NetworkError";
+                            result.ErrorId = ErrorIds.NetworkError;
                             result.Error = "Network error during the " + phase + " with " + where + ": " + se.Message;
                             return;
                     }
                 case EndOfStreamException _:
                     result.ErrorKind = TlsTools.ErrorKind.ConnectionError;
-                    result.ErrorId = "ConnectionClosed";
+                    result.ErrorId = ErrorIds.ConnectionClosed;
                     result.Error = "The server closed the connection during the handshake" + (client.ReceivedAnything ? "." : " without sending anything.");
                     return;
                 case TlsToolsException tte:
@@ -91,7 +91,7 @@ namespace TlsTools.Tls
                     return;
                 default:
                     result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
-                    result.ErrorId = "HandshakeFailed";
+                    result.ErrorId = ErrorIds.HandshakeFailed;
                     result.Error = "The handshake with " + where + " failed: " + e.Message;
                     return;
             }

@@ -173,7 +173,7 @@ namespace TlsTools.Tls
                     description = "the server refuses clients without a certificate from its client CA";
                     break;
                 default:
-                    throw new TlsToolsException("UnknownScenario", ErrorKind.InvalidArgument, "Unknown scenario '" + scenario + "'.");
+                    throw new TlsToolsException(ErrorIds.UnknownScenario, ErrorKind.InvalidArgument, "Unknown scenario '" + scenario + "'.");
             }
 
             leaf ??= Issuance.CreateLeaf(leafOptions, issuing, null, leafKey);

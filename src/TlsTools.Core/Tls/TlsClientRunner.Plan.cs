@@ -22,9 +22,9 @@ namespace TlsTools.Tls
             {
                 var target = o.GetTarget();
                 if (o.Timeout <= TimeSpan.Zero || (o.ConnectTimeout.HasValue && o.ConnectTimeout.Value <= TimeSpan.Zero))
-                    throw new TlsToolsException("InvalidTimeout", ErrorKind.InvalidArgument, "Timeouts must be positive.");
+                    throw new TlsToolsException(ErrorIds.InvalidTimeout, ErrorKind.InvalidArgument, "Timeouts must be positive.");
                 if (o.ClientCertificate != null && !o.ClientCertificate.HasPrivateKey)
-                    throw new TlsToolsException("ClientCertificateHasNoKey", ErrorKind.InvalidArgument,
+                    throw new TlsToolsException(ErrorIds.ClientCertificateHasNoKey, ErrorKind.InvalidArgument,
                         "The client certificate '" + o.ClientCertificate.Subject + "' carries no private key; read it with its key to use it.");
                 var p = new Plan { Target = target };
                 var versions = (o.TlsVersions == null || o.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : o.TlsVersions.ToArray())
@@ -33,10 +33,10 @@ namespace TlsTools.Tls
                 if (o.ResumeSession != null)
                 {
                     if (o.ResumeSession.TlsVersion == TlsVersion.Tls13)
-                        throw new TlsToolsException("Tls13ResumptionUnsupported", ErrorKind.NotImplemented,
+                        throw new TlsToolsException(ErrorIds.Tls13ResumptionUnsupported, ErrorKind.NotImplemented,
                             "TLS 1.3 sessions cannot be resumed: BouncyCastle 2.7.0 parses the server's NewSessionTicket and discards it, so there is no ticket to offer.");
                     if (o.ResumeSession.Session == null || !o.ResumeSession.Session.IsResumable)
-                        throw new TlsToolsException("SessionNotResumable", ErrorKind.InvalidArgument,
+                        throw new TlsToolsException(ErrorIds.SessionNotResumable, ErrorKind.InvalidArgument,
                             "The earlier handshake left no resumable session (it failed, or the server gave no session id).");
                 }
                 if (o.CipherSuites != null && o.CipherSuites.Count > 0)

@@ -115,7 +115,7 @@ namespace TlsTools.Tls
                         if (result.Success)
                         {
                             result.Error = "The handshake succeeded but the key log could not be written: " + e.Message;
-                            result.ErrorId = "KeyLogWriteFailed";
+                            result.ErrorId = ErrorIds.KeyLogWriteFailed;
                             result.ErrorKind = TlsTools.ErrorKind.WriteError;
                         }
                     }

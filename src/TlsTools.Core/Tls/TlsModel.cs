@@ -244,7 +244,7 @@ namespace TlsTools.Tls
 
         /// <summary>The failure as the core exception, for callers that want to throw it.</summary>
         public TlsToolsException? ToException() =>
-            Success ? null : new TlsToolsException(ErrorId ?? "HandshakeFailed", ErrorKind ?? TlsTools.ErrorKind.ProtocolError, Error ?? "The handshake failed.", target: Target.ToString());
+            Success ? null : new TlsToolsException(ErrorId ?? ErrorIds.HandshakeFailed, ErrorKind ?? TlsTools.ErrorKind.ProtocolError, Error ?? "The handshake failed.", target: Target.ToString());
 
         public override string ToString() => Success
             ? Target + " " + TlsVersion + " " + CipherSuite

@@ -122,14 +122,14 @@ namespace TlsTools.Tls
         private TlsServerHost(TlsServerOptions options)
         {
             _options = options;
-            var cert = options.Certificate ?? throw new TlsToolsException("CertificateRequired", ErrorKind.InvalidArgument, "A TLS server needs a certificate.");
+            var cert = options.Certificate ?? throw new TlsToolsException(ErrorIds.CertificateRequired, ErrorKind.InvalidArgument, "A TLS server needs a certificate.");
             if (cert.PrivateKey == null)
-                throw new TlsToolsException("CertificateHasNoKey", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.CertificateHasNoKey, ErrorKind.InvalidArgument,
                     "The server certificate '" + cert.Subject + "' carries no private key; read it with its key to serve it.");
             if (Credentials.SchemesFor(cert, true).Length == 0)
-                throw new TlsToolsException("UnsupportedKey", ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
+                throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
             if (options.Port < 0 || options.Port > 65535)
-                throw new TlsToolsException("InvalidPort", ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
+                throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
             _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
                 .Distinct().OrderByDescending(v => v).Select(v => TlsRegistry.Versions.ToBouncyCastle(v)).ToArray();
             if (options.CipherSuites != null && options.CipherSuites.Count > 0)
@@ -142,7 +142,7 @@ namespace TlsTools.Tls
             }
             catch (SocketException e)
             {
-                throw new TlsToolsException("PortInUse", ErrorKind.ResourceUnavailable, "Cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message, e);
+                throw new TlsToolsException(ErrorIds.PortInUse, ErrorKind.ResourceUnavailable, "Cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message, e);
             }
             Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
             _acceptLoop = Task.Run(AcceptLoop);

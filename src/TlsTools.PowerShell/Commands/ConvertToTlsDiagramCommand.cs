@@ -44,7 +44,7 @@ namespace TlsTools.PowerShell.Commands
             var result = InputObject!;
             if (result.Transcript.Length == 0)
             {
-                WriteFailure(new TlsToolsException("EmptyTranscript", ErrorKind.InvalidData,
+                WriteFailure(new TlsToolsException(ErrorIds.EmptyTranscript, ErrorKind.InvalidData,
                     "The handshake with " + result.HostName + ":" + result.Port + " has no transcript to draw" + (result.Error != null ? " (" + result.Error + ")" : "") + "."), result);
                 return;
             }
@@ -56,7 +56,7 @@ namespace TlsTools.PowerShell.Commands
             if (ParameterSetName != TranscriptSet) return;
             if (_messages.Count == 0)
             {
-                WriteFailure(new TlsToolsException("EmptyTranscript", ErrorKind.InvalidData, "No transcript messages came in."));
+                WriteFailure(new TlsToolsException(ErrorIds.EmptyTranscript, ErrorKind.InvalidData, "No transcript messages came in."));
                 return;
             }
             WriteObject(Render(_messages));

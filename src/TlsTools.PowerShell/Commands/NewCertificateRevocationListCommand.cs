@@ -45,7 +45,7 @@ namespace TlsTools.PowerShell.Commands
                 if (cert == null) continue;
                 if (Issuer != null && !string.Equals(cert.Issuer, Issuer.Subject, StringComparison.Ordinal))
                 {
-                    WriteFailure(new TlsToolsException("NotIssuedByIssuer", ErrorKind.InvalidArgument,
+                    WriteFailure(new TlsToolsException(ErrorIds.NotIssuedByIssuer, ErrorKind.InvalidArgument,
                         "'" + cert.Subject + "' was issued by '" + cert.Issuer + "', not by '" + Issuer.Subject + "'; its CRL would not apply."), cert);
                     continue;
                 }

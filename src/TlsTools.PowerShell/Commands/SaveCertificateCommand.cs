@@ -40,7 +40,7 @@ namespace TlsTools.PowerShell.Commands
         {
             if (_certificates.Count == 0)
             {
-                WriteFailure(new TlsToolsException("NoCertificate", ErrorKind.InvalidArgument, "No certificate was given to write."));
+                WriteFailure(new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidArgument, "No certificate was given to write."));
                 return;
             }
             if (PrivateKey != null)

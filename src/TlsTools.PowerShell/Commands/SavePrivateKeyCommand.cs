@@ -34,7 +34,7 @@ namespace TlsTools.PowerShell.Commands
             };
             if (key == null)
             {
-                WriteFailure(new TlsToolsException("NoPrivateKey", ErrorKind.InvalidArgument,
+                WriteFailure(new TlsToolsException(ErrorIds.NoPrivateKey, ErrorKind.InvalidArgument,
                     value is Certificate || value is CertificateRequest
                         ? "'" + value + "' carries no private key."
                         : "Give a private key, or a certificate or request that carries one."), value);

@@ -37,7 +37,7 @@ namespace TlsTools.PowerShell.Commands
                     foreach (var port in Port)
                     {
                         if (TlsServerRegistry.TryGet(port, out var server)) StopOne(server);
-                        else WriteFailure(new TlsToolsException("ServerNotFound", ErrorKind.ObjectNotFound,
+                        else WriteFailure(new TlsToolsException(ErrorIds.ServerNotFound, ErrorKind.ObjectNotFound,
                             "No TLS server started by Start-TlsServer is running on port " + port + "."), port);
                     }
                     break;

@@ -109,7 +109,7 @@ namespace TlsTools.PowerShell.Commands
             {
                 given = _reader!.ReadCertificates(Certificate, singleFile: true);
                 if (given.Count == 0)
-                    throw new TlsToolsException("NoCertificate", ErrorKind.InvalidArgument, "No certificate was given to validate.");
+                    throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidArgument, "No certificate was given to validate.");
             }
             catch (TlsToolsException e)
             {
@@ -118,7 +118,7 @@ namespace TlsTools.PowerShell.Commands
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                Fail(new TlsToolsException("InvalidCertificate", ErrorKind.InvalidData, "Cannot read the certificate: " + e.Message, e), TargetOf(Certificate));
+                Fail(new TlsToolsException(ErrorIds.InvalidCertificate, ErrorKind.InvalidData, "Cannot read the certificate: " + e.Message, e), TargetOf(Certificate));
                 return;
             }
 
@@ -147,7 +147,7 @@ namespace TlsTools.PowerShell.Commands
             catch (Exception e)
             {
                 // The core reports bad chains as results; anything thrown here is a fault, and never a pass.
-                Fail(new TlsToolsException("ValidationFailed", ErrorKind.InvalidOperation,
+                Fail(new TlsToolsException(ErrorIds.ValidationFailed, ErrorKind.InvalidOperation,
                     "Validation of '" + leaf.Subject + "' could not be carried out: " + e.Message, e), leaf);
                 return;
             }
@@ -199,7 +199,7 @@ namespace TlsTools.PowerShell.Commands
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                Terminate(new TlsToolsException("InvalidInput", ErrorKind.InvalidData, e.Message, e));
+                Terminate(new TlsToolsException(ErrorIds.InvalidInput, ErrorKind.InvalidData, e.Message, e));
                 throw;
             }
         }

@@ -63,7 +63,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 }
                 catch (Exception e)
                 {
-                    _completions.Add(() => WriteError(ErrorRecords.Unexpected(e, "UnexpectedFailure", target)));
+                    _completions.Add(() => WriteError(ErrorRecords.Unexpected(e, ErrorIds.UnexpectedFailure, target)));
                 }
                 finally
                 {

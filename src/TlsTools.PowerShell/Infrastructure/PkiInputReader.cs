@@ -57,14 +57,14 @@ namespace TlsTools.PowerShell.Infrastructure
                     into.Add(c);
                     return;
                 case X509Certificate2 x:
-                    into.Add(Guard(() => new Certificate(x), "InvalidCertificate", "certificate '" + SafeSubject(x) + "'", x));
+                    into.Add(Guard(() => new Certificate(x), ErrorIds.InvalidCertificate, "certificate '" + SafeSubject(x) + "'", x));
                     return;
                 case string _:
                 case FileInfo _:
-                    into.AddRange(ReadEncoded(value, singleFile, "InvalidCertificate", data => PkiReader.ReadCertificates(data)));
+                    into.AddRange(ReadEncoded(value, singleFile, ErrorIds.InvalidCertificate, data => PkiReader.ReadCertificates(data)));
                     return;
                 case DirectoryInfo di:
-                    throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + di.FullName + "' is a directory, not a certificate file.", target: di.FullName);
+                    throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + di.FullName + "' is a directory, not a certificate file.", target: di.FullName);
             }
             if (depth >= MaxNesting)
                 throw Unsupported(value, "certificate");
@@ -83,7 +83,7 @@ namespace TlsTools.PowerShell.Infrastructure
             if (single != null) AddCertificates(single.Value, into, singleFile, depth + 1);
             if (many != null) AddCertificates(many.Value, into, singleFile, depth + 1);
             if (into.Count == before)
-                throw new TlsToolsException("NoCertificate", ErrorKind.InvalidData,
+                throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidData,
                     "The " + TypeName(value) + " carries no certificate (its Certificate/Certificates property is empty).", target: input);
         }
 
@@ -99,7 +99,7 @@ namespace TlsTools.PowerShell.Infrastructure
                     return;
                 case string _:
                 case FileInfo _:
-                    into.AddRange(ReadEncoded(value, false, "InvalidCrl", PkiReader.ReadCrls));
+                    into.AddRange(ReadEncoded(value, false, ErrorIds.InvalidCrl, PkiReader.ReadCrls));
                     return;
             }
             if (depth < MaxNesting && value is IEnumerable items && !(value is IDictionary))
@@ -129,7 +129,7 @@ namespace TlsTools.PowerShell.Infrastructure
         private List<string> ResolveFiles(string path, bool singleFile)
         {
             if (string.IsNullOrWhiteSpace(path))
-                throw new TlsToolsException("PathNotFound", ErrorKind.InvalidArgument, "An empty string is not a path.", target: path);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.InvalidArgument, "An empty string is not a path.", target: path);
             string literal;
             ProviderInfo provider;
             try
@@ -138,7 +138,7 @@ namespace TlsTools.PowerShell.Infrastructure
             }
             catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException)
             {
-                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "Cannot find '" + path + "': " + e.Message, e, path);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "Cannot find '" + path + "': " + e.Message, e, path);
             }
             CheckFileSystem(provider, path);
             if (File.Exists(literal) || Directory.Exists(literal) || !WildcardPattern.ContainsWildcardCharacters(path))
@@ -155,12 +155,12 @@ namespace TlsTools.PowerShell.Infrastructure
             }
             catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException)
             {
-                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", e, path);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", e, path);
             }
             if (files.Count == 0)
-                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", target: path);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "No file matches '" + path + "'.", target: path);
             if (singleFile && files.Count > 1)
-                throw new TlsToolsException("AmbiguousPath", ErrorKind.InvalidArgument,
+                throw new TlsToolsException(ErrorIds.AmbiguousPath, ErrorKind.InvalidArgument,
                     "'" + path + "' matches " + files.Count + " files, but it must name one certificate chain; pipe the files instead (Get-ChildItem " + path + " | ...).", target: path);
             files.Sort(StringComparer.Ordinal);
             return files;
@@ -169,16 +169,16 @@ namespace TlsTools.PowerShell.Infrastructure
         private static string CheckFile(string full, string given)
         {
             if (Directory.Exists(full))
-                throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + full + "' is a directory, not a file.", target: given);
+                throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + full + "' is a directory, not a file.", target: given);
             if (!File.Exists(full))
-                throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "Cannot find the file '" + full + "'.", target: given);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "Cannot find the file '" + full + "'.", target: given);
             return full;
         }
 
         private static void CheckFileSystem(ProviderInfo provider, string path)
         {
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                throw new TlsToolsException("NotAFileSystemPath", ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
+                throw new TlsToolsException(ErrorIds.NotAFileSystemPath, ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
         }
 
         private static IEnumerable<T> WithPath<T>(string path, Func<IEnumerable<T>> read)
@@ -220,7 +220,7 @@ namespace TlsTools.PowerShell.Infrastructure
         private static string TypeName(object? value) => value?.GetType().FullName ?? "null";
 
         private static TlsToolsException Unsupported(object? value, string what) =>
-            new TlsToolsException("UnsupportedInput", ErrorKind.InvalidArgument,
+            new TlsToolsException(ErrorIds.UnsupportedInput, ErrorKind.InvalidArgument,
                 "Cannot take a " + what + " from a " + TypeName(value) + "; give " +
                 (what == "CRL" ? "CertificateRevocationList objects, paths or PEM text." : "TlsTools certificates, X509Certificate2 objects, paths, PEM text, or objects with a Certificate or Certificates property."),
                 target: value);

@@ -59,13 +59,13 @@ namespace TlsTools.PowerShell.Infrastructure
             if (ParameterSetName != InputObjectSet) return;
             if (_text.Length > 0 && _bytes.Length > 0)
             {
-                WriteFailure(new TlsToolsException("MixedInput", ErrorKind.InvalidArgument, "The pipeline mixed text and bytes; send one kind."));
+                WriteFailure(new TlsToolsException(ErrorIds.MixedInput, ErrorKind.InvalidArgument, "The pipeline mixed text and bytes; send one kind."));
                 return;
             }
             if (_text.Length == 0 && _bytes.Length == 0)
             {
                 if (_readFiles) return;
-                WriteFailure(new TlsToolsException("EmptyInput", ErrorKind.InvalidData, "No " + What + " data came through the pipeline."));
+                WriteFailure(new TlsToolsException(ErrorIds.EmptyInput, ErrorKind.InvalidData, "No " + What + " data came through the pipeline."));
                 return;
             }
             var data = _text.Length > 0 ? Encoding.UTF8.GetBytes(_text.ToString()) : _bytes.ToArray();
@@ -122,7 +122,7 @@ namespace TlsTools.PowerShell.Infrastructure
                     foreach (var element in array) Gather(element);
                     return;
                 default:
-                    WriteFailure(new TlsToolsException("UnsupportedInput", ErrorKind.InvalidArgument,
+                    WriteFailure(new TlsToolsException(ErrorIds.UnsupportedInput, ErrorKind.InvalidArgument,
                         "Cannot read a " + What + " from a " + value.GetType().Name + "; send PEM text, bytes or files."), value);
                     return;
             }

@@ -29,7 +29,7 @@ namespace TlsTools.PowerShell.Infrastructure
                         var p = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
                         CheckFileSystem(provider, path);
                         if (!File.Exists(p))
-                            throw new TlsToolsException("PathNotFound", ErrorKind.ObjectNotFound, "Cannot find the file '" + p + "'.", target: path);
+                            throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "Cannot find the file '" + p + "'.", target: path);
                         resolved.Add(p);
                     }
                     else
@@ -39,7 +39,7 @@ namespace TlsTools.PowerShell.Infrastructure
                         foreach (var p in list)
                         {
                             if (Directory.Exists(p))
-                                throw new TlsToolsException("PathIsDirectory", ErrorKind.InvalidArgument, "'" + p + "' is a directory, not a file.", target: path);
+                                throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + p + "' is a directory, not a file.", target: path);
                             resolved.Add(p);
                         }
                     }
@@ -51,7 +51,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                    WriteError(new ErrorRecord(e, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
                     continue;
                 }
                 foreach (var p in resolved) yield return p;
@@ -69,7 +69,7 @@ namespace TlsTools.PowerShell.Infrastructure
         private static void CheckFileSystem(ProviderInfo provider, string path)
         {
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                throw new TlsToolsException("NotAFileSystemPath", ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
+                throw new TlsToolsException(ErrorIds.NotAFileSystemPath, ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
         }
 
         /// <summary>Reads a file, turning I/O failures into TlsToolsExceptions.</summary>
@@ -79,12 +79,12 @@ namespace TlsTools.PowerShell.Infrastructure
             {
                 var info = new FileInfo(path);
                 if (info.Length > Formats.PkiReader.MaxInputBytes)
-                    throw new TlsToolsException("InputTooLarge", ErrorKind.LimitsExceeded, "'" + path + "' is larger than " + (Formats.PkiReader.MaxInputBytes >> 20) + " MiB.", target: path);
+                    throw new TlsToolsException(ErrorIds.InputTooLarge, ErrorKind.LimitsExceeded, "'" + path + "' is larger than " + (Formats.PkiReader.MaxInputBytes >> 20) + " MiB.", target: path);
                 return File.ReadAllBytes(path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new TlsToolsException("ReadFailed", ErrorKind.ResourceUnavailable, "Could not read '" + path + "': " + e.Message, e, path);
+                throw new TlsToolsException(ErrorIds.ReadFailed, ErrorKind.ResourceUnavailable, "Could not read '" + path + "': " + e.Message, e, path);
             }
         }
 

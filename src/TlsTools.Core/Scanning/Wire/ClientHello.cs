@@ -80,7 +80,7 @@ namespace TlsTools.Scanning.Wire
             if (spec.RenegotiationScsv) suites.Add(TlsRegistry.CipherSuites.EmptyRenegotiationInfoScsv);
             if (spec.FallbackScsv) suites.Add(TlsRegistry.CipherSuites.FallbackScsv);
             if (suites.Count == 0 || suites.Count > 32767)
-                throw new TlsToolsException("InvalidClientHello", ErrorKind.InvalidArgument, "A ClientHello needs 1 to 32767 cipher suites.");
+                throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "A ClientHello needs 1 to 32767 cipher suites.");
             U16(body, suites.Count * 2);
             foreach (var s in suites) U16(body, s);
             body.WriteByte(1);
@@ -90,7 +90,7 @@ namespace TlsTools.Scanning.Wire
             {
                 var ext = new MemoryStream();
                 WriteExtensions(ext, spec, tls13);
-                if (ext.Length > 0xFFFF) throw new TlsToolsException("InvalidClientHello", ErrorKind.InvalidArgument, "ClientHello extensions are too long.");
+                if (ext.Length > 0xFFFF) throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "ClientHello extensions are too long.");
                 U16(body, (int)ext.Length);
                 Raw(body, ext.ToArray());
             }
@@ -145,7 +145,7 @@ namespace TlsTools.Scanning.Wire
                 foreach (var p in spec.Alpn)
                 {
                     var b = Encoding.ASCII.GetBytes(p);
-                    if (b.Length == 0 || b.Length > 255) throw new TlsToolsException("InvalidClientHello", ErrorKind.InvalidArgument, "ALPN protocol names are 1 to 255 bytes.");
+                    if (b.Length == 0 || b.Length > 255) throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "ALPN protocol names are 1 to 255 bytes.");
                     list.WriteByte((byte)b.Length);
                     Raw(list, b);
                 }

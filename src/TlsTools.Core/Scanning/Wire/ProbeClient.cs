@@ -58,7 +58,7 @@ namespace TlsTools.Scanning.Wire
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return new ProbeResult(ProbeOutcome.Timeout, parser, "no connection within " + timeout.TotalMilliseconds + " ms",
-                    new TlsToolsException("ConnectTimeout", ErrorKind.OperationTimeout, "Connecting to " + target + " timed out after " + timeout.TotalSeconds + " s.", target: target.ToString()));
+                    new TlsToolsException(ErrorIds.ConnectTimeout, ErrorKind.OperationTimeout, "Connecting to " + target + " timed out after " + timeout.TotalSeconds + " s.", target: target.ToString()));
             }
             catch (TlsToolsException e) when (e.Kind == ErrorKind.OperationTimeout)
             {

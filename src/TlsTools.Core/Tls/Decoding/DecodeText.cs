@@ -9,7 +9,7 @@ namespace TlsTools.Tls
     internal static class DecodeText
     {
         /// <summary>A decoding failure with this message (it becomes <see cref="TranscriptMessage.DecodeError"/>).</summary>
-        public static TlsToolsException Fail(string message) => new TlsToolsException("MalformedHandshakeMessage", ErrorKind.ProtocolError, message);
+        public static TlsToolsException Fail(string message) => new TlsToolsException(ErrorIds.MalformedHandshakeMessage, ErrorKind.ProtocolError, message);
 
         public static string Name(Sender s) => s == Sender.Client ? "client" : "server";
 

@@ -96,6 +96,6 @@ namespace TlsTools.Tls
         }
 
         public static TlsToolsException Malformed(string what, string detail) =>
-            new TlsToolsException("MalformedServerMessage", ErrorKind.ProtocolError, "Malformed " + what + ": " + detail + ".");
+            new TlsToolsException(ErrorIds.MalformedServerMessage, ErrorKind.ProtocolError, "Malformed " + what + ": " + detail + ".");
     }
 }

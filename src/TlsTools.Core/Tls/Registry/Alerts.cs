@@ -48,7 +48,7 @@ namespace TlsTools.Tls
             };
 
             private static readonly CodeTable<AlertInfo> Table = new CodeTable<AlertInfo>(Build(), 1,
-                "UnknownAlert", "alert", "handshake_failure");
+                ErrorIds.UnknownAlert, "alert", "handshake_failure");
 
             public static IReadOnlyList<AlertInfo> All => Table.All;
 

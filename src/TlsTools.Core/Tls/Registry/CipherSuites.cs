@@ -98,7 +98,7 @@ namespace TlsTools.Tls
                 foreach (var (code, name) in NotInBouncyCastle)
                     if (!names.ContainsKey(code)) names.Add(code, name);
                 var infos = names.OrderBy(kv => kv.Key).Select(kv => FromIanaName(kv.Key, kv.Value)).ToArray();
-                var table = new CodeTable<CipherSuiteInfo>(infos, 2, "UnknownCipherSuite", "cipher suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+                var table = new CodeTable<CipherSuiteInfo>(infos, 2, ErrorIds.UnknownCipherSuite, "cipher suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
                 return (table, infos.Where(s => !IsSignalling(s.Code)).ToArray());
             }
 

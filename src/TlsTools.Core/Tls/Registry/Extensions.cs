@@ -36,7 +36,7 @@ namespace TlsTools.Tls
             };
 
             private static readonly CodeTable<ExtensionInfo> Table = new CodeTable<ExtensionInfo>(Build(), 2,
-                "UnknownExtension", "extension", "server_name");
+                ErrorIds.UnknownExtension, "extension", "server_name");
 
             public static IReadOnlyList<ExtensionInfo> All => Table.All;
 

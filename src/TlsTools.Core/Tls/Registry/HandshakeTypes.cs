@@ -31,7 +31,7 @@ namespace TlsTools.Tls
             };
 
             private static readonly CodeTable<HandshakeTypeInfo> Table = new CodeTable<HandshakeTypeInfo>(Build(), 1,
-                "UnknownHandshakeType", "handshake message type", "client_hello");
+                ErrorIds.UnknownHandshakeType, "handshake message type", "client_hello");
 
             public static IReadOnlyList<HandshakeTypeInfo> All => Table.All;
 

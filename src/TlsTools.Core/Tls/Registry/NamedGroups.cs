@@ -60,7 +60,7 @@ namespace TlsTools.Tls
             };
 
             private static readonly CodeTable<NamedGroupInfo> Table = new CodeTable<NamedGroupInfo>(Build(), 2,
-                "UnknownNamedGroup", "named group", "x25519");
+                ErrorIds.UnknownNamedGroup, "named group", "x25519");
 
             /// <summary>All groups, ordered by code.</summary>
             public static IReadOnlyList<NamedGroupInfo> All => Table.All;

@@ -15,7 +15,7 @@ namespace TlsTools.Tls
         public static class SignatureSchemes
         {
             private static readonly CodeTable<SignatureSchemeInfo> Table = new CodeTable<SignatureSchemeInfo>(Build(), 2,
-                "UnknownSignatureScheme", "signature scheme", "rsa_pss_rsae_sha256");
+                ErrorIds.UnknownSignatureScheme, "signature scheme", "rsa_pss_rsae_sha256");
 
             /// <summary>What TlsTools' client can offer, in its preference order (the argument completers list these).</summary>
             private static readonly int[] Usable =

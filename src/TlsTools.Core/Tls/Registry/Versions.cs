@@ -24,7 +24,7 @@ namespace TlsTools.Tls
                 new TlsVersionInfo(TlsVersion.Tls11, 0x0302, "TLS 1.1", "TLSv1.1", "Tls11"),
                 new TlsVersionInfo(TlsVersion.Tls12, 0x0303, "TLS 1.2", "TLSv1.2", "Tls12"),
                 new TlsVersionInfo(TlsVersion.Tls13, 0x0304, "TLS 1.3", "TLSv1.3", "Tls13"),
-            }, 2, "UnknownTlsVersion", "TLS version", "TLS 1.2");
+            }, 2, ErrorIds.UnknownTlsVersion, "TLS version", "TLS 1.2");
 
             /// <summary>All versions, oldest first.</summary>
             public static IReadOnlyList<TlsVersionInfo> All => Table.All;
@@ -46,11 +46,11 @@ namespace TlsTools.Tls
 
             /// <summary>By display name or alias ("TLS 1.2", "TLSv1.2", "Tls12") or hex; a TlsToolsException (InvalidArgument) otherwise.</summary>
             public static TlsVersion Parse(string name) =>
-                FromWire(Table.Parse(name)) ?? throw new TlsToolsException("UnknownTlsVersion", ErrorKind.InvalidArgument, "'" + name + "' is not a TLS version TlsTools knows.");
+                FromWire(Table.Parse(name)) ?? throw new TlsToolsException(ErrorIds.UnknownTlsVersion, ErrorKind.InvalidArgument, "'" + name + "' is not a TLS version TlsTools knows.");
 
             private static TlsVersionInfo Find(TlsVersion version) =>
                 All.FirstOrDefault(v => v.Version == version)
-                ?? throw new TlsToolsException("UnknownTlsVersion", ErrorKind.InvalidArgument, "Unknown TLS version " + version + ".");
+                ?? throw new TlsToolsException(ErrorIds.UnknownTlsVersion, ErrorKind.InvalidArgument, "Unknown TLS version " + version + ".");
 
             /// <summary>BouncyCastle's ProtocolVersion for a version (the one place the two meet).</summary>
             internal static Org.BouncyCastle.Tls.ProtocolVersion ToBouncyCastle(TlsVersion version)
