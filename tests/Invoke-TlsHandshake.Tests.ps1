@@ -444,9 +444,9 @@ Describe 'Invoke-TlsHandshake target forms and the SNI rule' {
         $r.Port | Should -Be $sniSrv.Port
         $r.ServerName | Should -Be 'localhost'
 
-        # The helper accepts on 127.0.0.1; openssl takes the last -accept, so this peer listens on [::1]:$v6Port only.
-        $v6Port = Get-FreeTcpPort
-        $v6 = Start-OpenSslServer -Files $ecFiles -Arguments '-accept', "[::1]:$v6Port"
+        # This peer listens on ::1 only, on a port the kernel chose (reported by openssl itself).
+        $v6 = Start-OpenSslServer -Files $ecFiles -Address '::1'
+        $v6Port = $v6.Port
         try {
             $r6 = Invoke-TlsHandshake "[::1]:$v6Port" -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction Stop
             $r6.Success | Should -BeTrue

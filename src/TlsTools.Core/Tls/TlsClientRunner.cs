@@ -74,10 +74,13 @@ namespace TlsTools.Tls
 
                 phase = "tickets";
                 recorder.PostHandshake = true;
-                // In TLS 1.3 the server judges a client certificate after the client's Finished: a rejection
-                // arrives as an alert after the handshake "completed", so read on a little when one was asked for.
+                // In TLS 1.3 the server judges a client certificate after the client's Finished: a rejection arrives
+                // as an alert after the handshake "completed". So when one was asked for, the verdict is waited for:
+                // the wait ends on what the server sends next (tickets, data, an alert or a close), bounded only by
+                // what is left of the handshake timeout, never by a guessed time that a loaded machine outlasts.
                 var wait = options.SessionTicketWait;
-                if (client.CertificateRequested && wait < TimeSpan.FromMilliseconds(500)) wait = TimeSpan.FromMilliseconds(500);
+                var left = options.Timeout - total.Elapsed;
+                if (client.CertificateRequested && wait > TimeSpan.Zero && left > wait) wait = left;
                 if (client.Version == TlsVersion.Tls13 && wait > TimeSpan.Zero)
                     await TicketFlight.WaitAsync(pump, protocol, wait, result).ConfigureAwait(false);
 

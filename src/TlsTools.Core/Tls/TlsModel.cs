@@ -158,7 +158,9 @@ namespace TlsTools.Tls
         /// <summary>
         /// After a TLS 1.3 handshake, the longest wait for the server's NewSessionTicket flight (not counted in
         /// HandshakeMilliseconds). The wait ends earlier as soon as what arrived shows the flight is over (see
-        /// <see cref="HandshakeResult.TicketWaitReason"/>). Zero skips the wait.
+        /// <see cref="HandshakeResult.TicketWaitReason"/>). Zero skips the wait. When the server asked for a client
+        /// certificate, its verdict on it comes after the handshake in TLS 1.3, so the wait then lasts until the server
+        /// sends something (at most what is left of <see cref="Timeout"/>).
         /// </summary>
         public TimeSpan SessionTicketWait { get; set; } = TimeSpan.FromMilliseconds(300);
 

@@ -161,19 +161,21 @@ namespace TlsTools.Tests.Tls
 
         /// <summary>
         /// A loopback TCP proxy for one connection: client to server as it comes; server to client collected for 50 ms
-        /// after each read, then sent in pieces of <c>chunk</c> bytes, <c>gapMs</c> apart.
+        /// after each read, then sent in pieces of <c>chunk</c> bytes, <c>gapMs</c> apart; every read after the server's
+        /// first flight is held back <c>lateMs</c> more.
         /// </summary>
         private sealed class ChunkingProxy : IDisposable
         {
             private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
             private readonly CancellationTokenSource _stop = new();
-            private readonly int _target, _chunk, _gapMs;
+            private readonly int _target, _chunk, _gapMs, _lateMs;
 
-            public ChunkingProxy(int targetPort, int chunk, int gapMs)
+            public ChunkingProxy(int targetPort, int chunk, int gapMs, int lateMs = 0)
             {
                 _target = targetPort;
                 _chunk = chunk;
                 _gapMs = gapMs;
+                _lateMs = lateMs;
                 _listener.Start();
                 Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
                 _ = Task.Run(Serve);
@@ -202,7 +204,7 @@ namespace TlsTools.Tests.Tls
             private async Task Forward(Socket from, Socket to, bool chunked)
             {
                 var buf = new byte[64 * 1024];
-                while (true)
+                for (int reads = 0; ; reads++)
                 {
                     int n = await from.ReceiveAsync(buf, SocketFlags.None, _stop.Token);
                     if (n == 0) return;
@@ -211,7 +213,7 @@ namespace TlsTools.Tests.Tls
                         await to.SendAsync(buf.AsMemory(0, n), SocketFlags.None, _stop.Token);
                         continue;
                     }
-                    await Task.Delay(50, _stop.Token);
+                    await Task.Delay(50 + (reads > 0 ? _lateMs : 0), _stop.Token);
                     while (from.Available > 0 && n < buf.Length) n += from.Receive(buf, n, buf.Length - n, SocketFlags.None);
                     for (int off = 0; off < n; off += _chunk)
                     {
@@ -226,6 +228,23 @@ namespace TlsTools.Tests.Tls
                 _stop.Cancel();
                 _listener.Stop();
             }
+        }
+
+        [Fact]
+        public async Task Tls13_ClientCertificateRefusedLate_IsStillARefusal()
+        {
+            // The server's refusal of a missing client certificate comes after the TLS 1.3 handshake; here it reaches the
+            // client 2 s late (a loaded machine, a slow link). A fixed post-handshake wait (it was 500 ms) would call
+            // this a success; the client waits for the server's verdict instead.
+            using var server = new OpenSslServer(KeyAlgorithm.Rsa2048, "-tls1_3", "-Verify", "2", "-verifyCAfile", TestPki.CaPath, "-verify_return_error");
+            using var proxy = new ChunkingProxy(server.Port, chunk: 64 * 1024, gapMs: 0, lateMs: 2000);
+            var r = await Run(Opt(proxy.Port, o => o.Timeout = TimeSpan.FromSeconds(30)));
+            _out.WriteLine(r.TicketWaitReason + " after " + r.TicketWaitMilliseconds + " ms: " + r.Error);
+            Assert.True(r.ClientCertificateRequested);
+            Assert.False(r.Success);
+            Assert.Equal("Received", r.AlertDirection);
+            Assert.Contains(r.Alert, new[] { "certificate_required", "handshake_failure" });
+            Assert.Equal(TicketWaitReason.AlertReceived, r.TicketWaitReason);
         }
 
         [Fact]
