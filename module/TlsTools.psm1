@@ -7,22 +7,28 @@
 # - Windows PowerShell 5.1 ('Desktop'): no load contexts; the assembly is imported plainly.
 # Formats, types and the exported cmdlets stay in TlsTools.psd1.
 
-$binDirectory = Join-Path $PSScriptRoot 'bin'
-$importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core
+# [IO.Path], not Join-Path: the first Join-Path of a session loads Microsoft.PowerShell.Management (~80 ms).
+$binDirectory = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
+# PowerShell's own Import-Module, whatever else is loaded (GetCmdlet: no command discovery at import).
+$importModule = $ExecutionContext.InvokeCommand.GetCmdlet('Microsoft.PowerShell.Core\Import-Module')
 $acceleratorNames = [System.Collections.Generic.List[string]]::new()
 
 if ($PSEdition -eq 'Core') {
     if (-not ('TlsTools.Loader.ModuleLoadContext' -as [type])) {
-        Add-Type -Path (Join-Path $binDirectory 'loader/TlsTools.Loader.dll')
+        # Assembly.LoadFrom, not Add-Type: Add-Type costs ~150 ms of its own machinery at every import.
+        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binDirectory, 'loader', 'TlsTools.Loader.dll'))
     }
     $assembly = [TlsTools.Loader.ModuleLoadContext]::LoadModule($binDirectory, 'TlsTools.PowerShell')
     # On a re-import in the same process PowerShell hands back the binary module it imported before from this
     # assembly without exporting its cmdlets to this module again (PowerShell issue 20710): export them here.
     $inner = & $importModule -Assembly $assembly -PassThru
-    $addCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-    foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
-        if (-not $ExecutionContext.SessionState.Module.ExportedCmdlets.ContainsKey($cmdlet.Name)) {
-            $addCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet)) | Out-Null
+    $mine = $ExecutionContext.SessionState.Module.ExportedCmdlets   # a new table at every read: read it once
+    if ($mine.Count -lt $inner.ExportedCmdlets.Count) {
+        $addCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+        foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+            if (-not $mine.ContainsKey($cmdlet.Name)) {
+                $null = $addCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+            }
         }
     }
 
@@ -31,16 +37,12 @@ if ($PSEdition -eq 'Core') {
     # loader counts the imports so the last removal takes them away.
     $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
     $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
-    $core = $context.LoadFromAssemblyName(($assembly.GetReferencedAssemblies() | Where-Object Name -EQ 'TlsTools.Core'))
-    foreach ($type in @($core.GetExportedTypes()) + @($assembly.GetExportedTypes())) {
-        $existing = $accelerators::Get[$type.FullName]
-        if ($null -eq $existing) { $accelerators::Add($type.FullName, $type) }
-        if ($null -eq $existing -or $existing -eq $type) { $acceleratorNames.Add($type.FullName) }
-    }
+    $core = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('TlsTools.Core'))
+    foreach ($name in [TlsTools.Loader.ModuleLoadContext]::AddTypeAccelerators($accelerators, @($core, $assembly))) { $acceleratorNames.Add($name) }
     $null = [TlsTools.Loader.ModuleLoadContext]::AddImport()
 }
 else {
-    $assembly = (& $importModule -Name (Join-Path $binDirectory 'TlsTools.PowerShell.dll') -PassThru).ImplementingAssembly
+    $assembly = (& $importModule -Name ([System.IO.Path]::Combine($binDirectory, 'TlsTools.PowerShell.dll')) -PassThru).ImplementingAssembly
 }
 
 $cleanup = $assembly.GetType('TlsTools.PowerShell.Infrastructure.TlsServerModuleCleanup', $true)
@@ -53,4 +55,4 @@ $ExecutionContext.SessionState.Module.OnRemove = {
         $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
         foreach ($name in $acceleratorNames) { $null = $accelerators::Remove($name) }
     }
-}.GetNewClosure()
+}   # bound to this module's scope already: $cleanup and $acceleratorNames resolve there (no closure to build)

@@ -74,6 +74,41 @@ namespace TlsTools.Loader
             return left;
         }
 
+        /// <summary>
+        /// Registers a type accelerator under the full name of every public type of <paramref name="assemblies"/> that has
+        /// none yet (PowerShell resolves type names only in the default context), using PowerShell's own
+        /// <paramref name="typeAccelerators"/> class (System.Management.Automation.TypeAccelerators: Get, Add). Returns
+        /// the names that now point at these types, for the removal. Done here rather than in script: a script loop over
+        /// a hundred types costs tens of milliseconds at every import.
+        /// </summary>
+        public static string[] AddTypeAccelerators(Type typeAccelerators, params Assembly[] assemblies)
+        {
+            if (typeAccelerators is null) throw new ArgumentNullException(nameof(typeAccelerators));
+            var get = typeAccelerators.GetProperty("Get", BindingFlags.Public | BindingFlags.Static)
+                ?? throw new MissingMemberException(typeAccelerators.FullName, "Get");
+            var add = typeAccelerators.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null)
+                ?? throw new MissingMemberException(typeAccelerators.FullName, "Add");
+            var known = (IDictionary<string, Type>)get.GetValue(null)!;
+            var names = new List<string>();
+            foreach (var assembly in assemblies)
+            {
+                foreach (var type in assembly.GetExportedTypes())
+                {
+                    string name = type.FullName!;
+                    if (!known.TryGetValue(name, out var existing))
+                    {
+                        add.Invoke(null, new object[] { name, type });
+                        names.Add(name);
+                    }
+                    else if (existing == type)
+                    {
+                        names.Add(name);
+                    }
+                }
+            }
+            return names.ToArray();
+        }
+
         /// <inheritdoc />
         protected override Assembly? Load(AssemblyName assemblyName)
         {
