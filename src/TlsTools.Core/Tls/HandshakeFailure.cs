@@ -54,19 +54,10 @@ namespace TlsTools.Tls
                     return;
                 }
                 case SocketException se:
+                    // After the connect (the Connector reports refused ports and unknown names itself).
                     result.ErrorKind = TlsTools.ErrorKind.ConnectionError;
                     switch (se.SocketErrorCode)
                     {
-                        case SocketError.ConnectionRefused:
-                            result.ErrorId = ErrorIds.ConnectionRefused;
-                            result.Error = "Connection to " + where + " was refused (nothing listens on that port).";
-                            return;
-                        case SocketError.HostNotFound:
-                        case SocketError.NoData:
-                        case SocketError.TryAgain:
-                            result.ErrorId = ErrorIds.HostNotFound;
-                            result.Error = "The name '" + result.Target.Host + "' could not be resolved: " + se.Message;
-                            return;
                         case SocketError.ConnectionReset:
                             result.ErrorId = ErrorIds.ConnectionReset;
                             result.Error = "The server reset the connection during the " + phase + ".";

@@ -45,7 +45,7 @@ namespace TlsTools.PowerShell.Commands
             if (result.Transcript.Length == 0)
             {
                 WriteFailure(new TlsToolsException(ErrorIds.EmptyTranscript, ErrorKind.InvalidData,
-                    "The handshake with " + result.HostName + ":" + result.Port + " has no transcript to draw" + (result.Error != null ? " (" + result.Error + ")" : "") + "."), result);
+                    "The handshake with " + result.Target + " has no transcript to draw" + (result.Error != null ? " (" + result.Error + ")" : "") + "."), result);
                 return;
             }
             WriteObject(Render(result.Transcript));
