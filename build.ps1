@@ -126,6 +126,7 @@ switch ($Task) {
         }
         $clock = [Diagnostics.Stopwatch]::StartNew()
         try {
+            & (Join-Path $PSScriptRoot 'tests/Initialize-TestPeer.ps1')
             Invoke-Build
             $core = Invoke-CoreTests
             $module = Invoke-ModuleTests

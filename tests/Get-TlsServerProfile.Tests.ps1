@@ -1,8 +1,3 @@
-BeforeDiscovery {
-    $script:SslScanAvailable = [bool](Get-Command sslscan -ErrorAction Ignore)
-    $script:GnuTlsAvailable = [bool](Get-Command gnutls-serv -ErrorAction Ignore)
-}
-
 BeforeAll {
     . $PSScriptRoot/common.ps1
     . $PSScriptRoot/Scanning.common.ps1
@@ -50,8 +45,6 @@ BeforeAll {
             foreach ($e in $Node) { Get-JsonShape $e ($Prefix.TrimEnd('.') + '[].') }
         }
     }
-
-    $script:SslScanAvailable = [bool](Get-Command sslscan -ErrorAction Ignore)
 }
 
 AfterAll {
@@ -99,7 +92,7 @@ Describe 'Get-TlsServerProfile against real peers' {
         $cbc.StrengthReason | Should -Match 'forward secrecy'
     }
 
-    It 'matches sslscan for the TLS 1.2 server, in order' -Skip:(-not $SslScanAvailable) {
+    It 'matches sslscan for the TLS 1.2 server, in order' {
         $s = Invoke-SslScan -Port $Tls12Server.Port
         Assert-SameAsSslScan $Tls12 $s -CompareOrder
     }
@@ -151,15 +144,13 @@ Describe 'Get-TlsServerProfile against real peers' {
         $r.CertificateChains[0].Subject | Should -Be 'CN=b.test'
         $r.SessionIdResumption | Should -BeNullOrEmpty
         $r.Warnings -join ' ' | Should -Match 'TLS 1.2'
-        if ($SslScanAvailable) {
-            $s = Invoke-SslScan -Port $server.Port
-            @($r.CipherSuites.Name | Sort-Object) | Should -Be @($s.Suites['Tls13'] | Sort-Object)
-            @($r.NamedGroups.Name | Sort-Object) | Should -Be @($s.Groups['Tls13'] | Sort-Object)
-            Assert-SameAsSslScan $r $s
-        }
+        $s = Invoke-SslScan -Port $server.Port
+        @($r.CipherSuites.Name | Sort-Object) | Should -Be @($s.Suites['Tls13'] | Sort-Object)
+        @($r.NamedGroups.Name | Sort-Object) | Should -Be @($s.Groups['Tls13'] | Sort-Object)
+        Assert-SameAsSslScan $r $s
     }
 
-    It 'matches sslscan on a mixed legacy server (ALL:@SECLEVEL=0)' -Skip:(-not $SslScanAvailable) {
+    It 'matches sslscan on a mixed legacy server (ALL:@SECLEVEL=0)' {
         New-ScanPeerFiles -Directory $Dir -Name c | Out-Null
         $server = Start-OpenSslServer '-cert', 'c.crt', '-key', 'c.key', '-cipher', 'ALL:@SECLEVEL=0', '-min_protocol', 'TLSv1'
         $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -TimeoutSeconds 10
@@ -175,7 +166,7 @@ Describe 'Get-TlsServerProfile against real peers' {
         $r.Errors | Should -BeNullOrEmpty
     }
 
-    It 'finds only ECDSA suites and P-256 on an ECDSA-only server, as sslscan does' -Skip:(-not $SslScanAvailable) {
+    It 'finds only ECDSA suites and P-256 on an ECDSA-only server, as sslscan does' {
         New-ScanPeerFiles -Directory $Dir -Name d -Algorithm EcdsaP256 | Out-Null
         $server = Start-OpenSslServer '-cert', 'd.crt', '-key', 'd.key', '-tls1_2',
             '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256'
@@ -188,7 +179,7 @@ Describe 'Get-TlsServerProfile against real peers' {
         Assert-SameAsSslScan $r $s
     }
 
-    It 'finds only RSA suites and both chains (with and without SNI) on an RSA-only server' -Skip:(-not $SslScanAvailable) {
+    It 'finds only RSA suites and both chains (with and without SNI) on an RSA-only server' {
         New-ScanPeerFiles -Directory $Dir -Name e | Out-Null
         New-ScanPeerFiles -Directory $Dir -Name f -DnsName sni.test | Out-Null
         $server = Start-OpenSslServer '-cert', 'e.crt', '-key', 'e.key', '-servername', 'sni.test', '-cert2', 'f.crt', '-key2', 'f.key', '-tls1_2',
@@ -205,7 +196,7 @@ Describe 'Get-TlsServerProfile against real peers' {
         Assert-SameAsSslScan $TwoChains $s -SkipGroups
     }
 
-    It 'writes the same JSON shape for a server with one chain and one with two' -Skip:(-not $SslScanAvailable) {
+    It 'writes the same JSON shape for a server with one chain and one with two' {
         $one = $Tls12 | ConvertTo-Json -Depth 6 | ConvertFrom-Json -AsHashtable
         $two = $TwoChains | ConvertTo-Json -Depth 6 | ConvertFrom-Json -AsHashtable
         $one.CertificateChains | Should -HaveCount 1
@@ -219,7 +210,7 @@ Describe 'Get-TlsServerProfile against real peers' {
         $shapeOne | Should -Contain 'CipherSuites[].StrengthReason'
     }
 
-    It 'matches sslscan on a gnutls-serv server with 3DES and server precedence' -Skip:(-not ($SslScanAvailable -and $GnuTlsAvailable)) {
+    It 'matches sslscan on a gnutls-serv server with 3DES and server precedence' {
         New-ScanPeerFiles -Directory $Dir -Name g | Out-Null
         # gnutls-serv has no bind-address option and listens on every interface; the scan connects to 127.0.0.1 only.
         $server = Start-ScanPeer -Tool gnutls-serv -WorkingDirectory $Dir -Arguments '--port', '{port}', '--x509certfile', 'g.crt',

@@ -1,4 +1,3 @@
-BeforeDiscovery { $script:GnuTls = [bool](Get-Command gnutls-serv -ErrorAction Ignore) }
 BeforeAll {
     . $PSScriptRoot/common.ps1
     . $PSScriptRoot/Scanning.common.ps1
@@ -8,7 +7,7 @@ BeforeAll {
 AfterAll { foreach ($p in $Peers) { Stop-ScanPeer $p } }
 
 # gnutls-serv has no bind-address option and listens on every interface; the client connects to 127.0.0.1 only.
-Describe 'Invoke-TlsHandshake against gnutls-serv' -Skip:(-not $GnuTls) {
+Describe 'Invoke-TlsHandshake against gnutls-serv' {
     It 'negotiates <Version> with <Algorithm> keys and what the server allows' -ForEach @(
         @{ Version = 'Tls12'; Algorithm = 'Rsa2048'; Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA:-CIPHER-ALL:+AES-256-GCM'; Suite = 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' }
         @{ Version = 'Tls12'; Algorithm = 'EcdsaP256'; Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:-CIPHER-ALL:+AES-128-GCM'; Suite = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' }

@@ -5,6 +5,17 @@
 # How long a peer may take to start listening on a loaded machine.
 $script:PeerStartSeconds = 30
 
+function Assert-Peer {
+    <#
+    Fails the test (never skips it) when a peer command is not installed, naming what installs it. The README's test
+    command (build.ps1 test) installs every peer in tests/Peers.psd1 before the tests run.
+    #>
+    param([Parameter(Mandatory)] [string] $Command)
+    if (-not (Get-Command $Command -CommandType Application -ErrorAction Ignore)) {
+        throw "$Command is not installed: run the tests with ./build.ps1 test, which installs the peers in tests/Peers.psd1, or install it yourself."
+    }
+}
+
 function Get-FreeTcpPort {
     <#
     A loopback port that was free a moment ago. Only for a peer that cannot bind port 0 itself (gnutls-serv), whose own
@@ -31,6 +42,7 @@ function New-RefusedPort {
 function Start-TestProcess {
     <# Starts a process with stdin, stdout and stderr redirected; read it with Wait-PeerLine, stop it with Stop-TestProcess. #>
     param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @(), [string] $WorkingDirectory)
+    if (-not [IO.Path]::IsPathRooted($FilePath)) { Assert-Peer $FilePath }
     $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
     foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
     if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }

@@ -69,6 +69,7 @@ function ConvertFrom-SslScan {
 function Invoke-SslScan {
     <# Runs sslscan against 127.0.0.1:Port (bounded) and parses its output. #>
     param([int] $Port, [string] $SniName, [int] $TimeoutSeconds = 120)
+    Assert-Peer sslscan
     $psi = [Diagnostics.ProcessStartInfo]::new('sslscan')
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true

@@ -23,8 +23,15 @@ namespace TlsTools.Tests.Scanning
 
         public string Output => _process.Output;
 
-        public static bool Available(string tool) =>
-            Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
+        /// <summary>
+        /// Fails the test (never skips it) when a peer tool is not installed, naming what installs it; the README's test
+        /// command (build.ps1 test) installs every peer listed in tests/Peers.psd1 before the tests run.
+        /// </summary>
+        public static void Require(string tool)
+        {
+            if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool))))
+                throw new InvalidOperationException(tool + " is not installed: run the tests with ./build.ps1 test, which installs the peers in tests/Peers.psd1, or install it yourself.");
+        }
 
         /// <summary>
         /// Starts openssl s_server (its "-accept 127.0.0.1:{port}" becomes a port the kernel chooses) or gnutls-serv ("{port}"
@@ -32,6 +39,7 @@ namespace TlsTools.Tests.Scanning
         /// </summary>
         public static PeerProcess Start(string tool, IEnumerable<string> args, string workDir)
         {
+            Require(tool);
             var list = args.ToList();
             switch (tool)
             {

@@ -88,7 +88,7 @@ namespace TlsTools.Tests.Scanning
                 Assert.Equal(s.GroupsFor(TlsVersion.Tls12).OrderBy(x => x), Groups(p, TlsVersion.Tls12).OrderBy(x => x));
         }
 
-        [SkippableFactIfMissing("openssl", "sslscan")]
+        [Fact]
         public async Task Tls12OnlyNarrowSuitesServerPreference()
         {
             _pki.Issue("a", KeyAlgorithm.Rsa2048, "a.test");
@@ -121,7 +121,7 @@ namespace TlsTools.Tests.Scanning
             AssertSameAsSslScan(p, s, compareOrder: true);
         }
 
-        [SkippableFactIfMissing("openssl", "sslscan")]
+        [Fact]
         public async Task Tls13OnlyRestrictedSuitesAndGroups()
         {
             _pki.Issue("b", KeyAlgorithm.EcdsaP256, "b.test");
@@ -145,7 +145,7 @@ namespace TlsTools.Tests.Scanning
             AssertSameAsSslScan(p, s, compareOrder: false);
         }
 
-        [SkippableFactIfMissing("openssl", "sslscan")]
+        [Fact]
         public async Task MixedLegacyServerMatchesSslScan()
         {
             _pki.Issue("c", KeyAlgorithm.Rsa2048, "c.test");
@@ -167,7 +167,7 @@ namespace TlsTools.Tests.Scanning
             Assert.Empty(p.Errors);
         }
 
-        [SkippableFactIfMissing("openssl", "sslscan")]
+        [Fact]
         public async Task EcdsaOnlyServer()
         {
             _pki.Issue("d", KeyAlgorithm.EcdsaP256, "d.test");
@@ -187,7 +187,7 @@ namespace TlsTools.Tests.Scanning
             Assert.Empty(p.Errors);
         }
 
-        [SkippableFactIfMissing("openssl", "sslscan")]
+        [Fact]
         public async Task RsaOnlyServerWithSniCertificate()
         {
             var (leafA, _) = _pki.Issue("e", KeyAlgorithm.Rsa2048, "e.test");
@@ -212,7 +212,7 @@ namespace TlsTools.Tests.Scanning
             Assert.Empty(p.Errors);
         }
 
-        [SkippableFactIfMissing("gnutls-serv", "sslscan")]
+        [Fact]
         public async Task GnuTlsServerWith3Des()
         {
             _pki.Issue("g", KeyAlgorithm.Rsa2048, "g.test");
@@ -287,16 +287,6 @@ namespace TlsTools.Tests.Scanning
                 await accepting;
                 foreach (var s in held) s.Dispose();
             }
-        }
-    }
-
-    /// <summary>A fact skipped (with the reason) when a peer tool is not installed.</summary>
-    public sealed class SkippableFactIfMissingAttribute : FactAttribute
-    {
-        public SkippableFactIfMissingAttribute(params string[] tools)
-        {
-            var missing = tools.Where(t => !PeerProcess.Available(t)).ToList();
-            if (missing.Count > 0) Skip = "not installed: " + string.Join(", ", missing);
         }
     }
 }

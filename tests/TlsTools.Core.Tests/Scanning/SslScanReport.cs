@@ -23,6 +23,7 @@ namespace TlsTools.Tests.Scanning
 
         public static SslScanReport Run(int port, TimeSpan timeout, string? sniName = null)
         {
+            PeerProcess.Require("sslscan");
             var psi = new ProcessStartInfo("sslscan") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add("--no-colour");
             if (sniName != null) psi.ArgumentList.Add("--sni-name=" + sniName);

@@ -1,0 +1,12 @@
+# The real peers the tests talk to: one home for the list. build.ps1's test task installs the missing ones
+# (apt-get on Debian/Ubuntu as root or with passwordless sudo) or stops at once naming the command to run.
+# Command: what must be on PATH (or at one of Paths). Apt/Brew: the package that brings it on that platform.
+@{
+    Peers = @(
+        @{ Command = 'openssl';     Apt = 'openssl';   Brew = 'openssl@3' }
+        @{ Command = 'gnutls-serv'; Apt = 'gnutls-bin'; Brew = 'gnutls' }
+        @{ Command = 'gnutls-cli';  Apt = 'gnutls-bin'; Brew = 'gnutls' }
+        @{ Command = 'sslscan';     Apt = 'sslscan';   Brew = 'sslscan' }
+        @{ Command = 'python3';     Apt = 'python3';   Brew = 'python@3' }
+    )
+}
