@@ -9,6 +9,8 @@
             first and in its closing line. .ci/run and a plain "test" run everything.
     build - build only (Release); the module is laid out where TlsTools.psd1 points
     bench - build, then run the benchmarks in bench/ against the local peers
+    package - build, then make the PowerShell Gallery package artifacts/TlsTools.<version>.nupkg
+              (module/New-ModulePackage.ps1; tests/Package.Tests.ps1 installs it with Install-PSResource)
     Run through the repository's own PowerShell: dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 test
 .EXAMPLE
     dotnet pwsh -NoProfile -File ./build.ps1 test -Fast
@@ -17,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('demo', 'test', 'build', 'bench')]
+    [ValidateSet('demo', 'test', 'build', 'bench', 'package')]
     [string] $Task = 'test',
 
     # Pester tag(s) or xunit filter to narrow a test run while developing.
@@ -111,6 +113,10 @@ switch ($Task) {
     'demo' {
         Invoke-Build
         & (Join-Path $PSScriptRoot 'examples/Quickstart.ps1')
+    }
+    'package' {
+        Invoke-Build
+        & (Join-Path $PSScriptRoot 'module/New-ModulePackage.ps1')
     }
     'bench' {
         Invoke-Build

@@ -69,11 +69,8 @@ $r | ConvertTo-Json -Depth 4 -Compress
     function Invoke-FreshPwsh {
         <# A fresh pwsh (the one running these tests) runs a script file; returns the JSON report it prints last. Bounded to 120 s. #>
         param([string] $Path, [string[]] $Arguments = @())
-        $exe = [Environment]::ProcessPath
-        $prefix = @()
-        # Under `dotnet pwsh` the process is dotnet and the first argument is pwsh.dll.
-        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @([Environment]::GetCommandLineArgs()[0]) }
-        $child = Start-TestProcess -FilePath $exe -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $Path) + $Arguments)
+        $pwsh = Get-ChildPwshCommand
+        $child = Start-TestProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Path) + $Arguments)
         $child.Stdout = $child.Process.StandardOutput.ReadToEndAsync()
         $exited = $child.Process.WaitForExit(120000)
         $exit = if ($exited) { $child.Process.ExitCode } else { -1 }

@@ -49,9 +49,7 @@ BeforeAll {
         ($after.Gc - $before.Gc) | Should -BeLessThan 50MB
     }
 
-    # The host for a child PowerShell: this process's executable, with pwsh.dll when it is the dotnet muxer (dotnet pwsh).
-    $exe = (Get-Process -Id $PID).Path
-    $script:PwshCommand = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
+    $script:PwshCommand = Get-ChildPwshCommand
 
     function script:Start-ChildPwsh {
         <# Starts a child PowerShell running $Command with its output discarded; returns the Process. #>

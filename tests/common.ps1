@@ -9,6 +9,12 @@ $script:PasswordText = 'Corr3ct-Horse!'
 $script:WrongPassword = ConvertTo-SecureString 'not-the-password' -AsPlainText -Force
 $script:AllAlgorithms = 'EcdsaP256', 'EcdsaP384', 'EcdsaP521', 'Rsa2048', 'Rsa3072', 'Rsa4096', 'Ed25519'
 
+function Get-ChildPwshCommand {
+    <# How to start a child PowerShell like this one: its executable, plus pwsh.dll when it is the dotnet muxer (dotnet pwsh). #>
+    $exe = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
+}
+
 function Invoke-OpenSsl {
     <# Runs openssl with the arguments as given; returns its combined output as one string and sets $script:OpenSslExit. #>
     $output = & openssl @args 2>&1 | Out-String
