@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SharpFuzz;
+using TlsTools;
+using TlsTools.Formats;
+using TlsTools.Pki;
+using TlsTools.Tls;
+using TlsTools.Validation;
+
+namespace TlsTools.Fuzz
+{
+    /// <summary>
+    /// The fuzz targets, one per input kind. A TlsToolsException with an ErrorId is an expected outcome; any other
+    /// exception escapes and is a crash for the fuzzer. The xunit replay of the kept corpus (corpus/) calls the same
+    /// targets, so CI runs every input the fuzzer found interesting.
+    /// </summary>
+    public static class FuzzTargets
+    {
+        private static readonly char[] Password = "fuzz".ToCharArray();
+        private static readonly Lazy<Certificate> Root = new Lazy<Certificate>(() =>
+            Issuance.CreateCa(new CertificateOptions { Subject = "CN=Fuzz Root" }, KeyFactory.Generate(KeyAlgorithm.EcdsaP256), null));
+
+        private static readonly Dictionary<string, Action<byte[]>> Targets = new Dictionary<string, Action<byte[]>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["certificate"] = data => Expected(() => Touch(PkiReader.ReadCertificates(data, Password))),
+            ["key"] = data => Expected(() => PkiReader.ReadPrivateKey(data, Password).ToString()),
+            ["request"] = data => Expected(() => PkiReader.ReadCertificateRequests(data).Select(r => r.Subject + r.SignatureValid).ToList()),
+            ["crl"] = data => Expected(() => PkiReader.ReadCrls(data).Select(c => c.Issuer + c.CrlNumber + c.Count + c.NextUpdate).ToList()),
+            ["transcript"] = Transcript,
+            ["chain"] = Chain,
+        };
+
+        /// <summary>The target names, as the first argument of the driver and the folder names under corpus/.</summary>
+        public static IReadOnlyCollection<string> Names => Targets.Keys;
+
+        public static bool TryGet(string name, out Action<byte[]> target) => Targets.TryGetValue(name, out target!);
+
+        /// <summary>Feeds one input to a target; throws what the target lets escape (a finding).</summary>
+        public static void Run(string name, byte[] data) => Targets[name](data);
+
+        private static void Expected(Func<object> call)
+        {
+            try
+            {
+                call();
+            }
+            catch (TlsToolsException e) when (!string.IsNullOrEmpty(e.ErrorId))
+            {
+            }
+        }
+
+        private static object Touch(IReadOnlyList<Certificate> certs) =>
+            certs.Select(c => c.Subject + c.KeyAlgorithm + c.KeySize + string.Join(",", c.DnsNames) + string.Join(",", c.ExtendedKeyUsage)
+                              + c.AuthorityKeyIdentifier + c.SubjectKeyIdentifier + c.PathLength + c.NotAfter).ToList();
+
+        /// <summary>First byte: bit 0 = sender (0 server, 1 client), bits 1-2 = version (none, TLS 1.2, TLS 1.3); the rest is one handshake message.</summary>
+        private static void Transcript(byte[] data)
+        {
+            if (data.Length == 0) return;
+            var sender = (data[0] & 1) == 0 ? Sender.Server : Sender.Client;
+            TlsVersion? version = ((data[0] >> 1) & 3) switch { 1 => TlsVersion.Tls12, 2 => TlsVersion.Tls13, _ => null };
+            var m = TranscriptDecoder.Decode(sender, data.AsSpan(1).ToArray(), version);
+            if (string.IsNullOrEmpty(m.Explanation)) throw new InvalidOperationException("a message without an explanation");
+        }
+
+        /// <summary>The input's certificates (PEM, DER, PKCS#7) as leaf and intermediates under a fixed root.</summary>
+        private static void Chain(byte[] data)
+        {
+            IReadOnlyList<Certificate> certs;
+            try { certs = PkiReader.ReadCertificates(data); }
+            catch (TlsToolsException) { return; }
+            var r = ChainValidator.Validate(new ChainValidationRequest(certs[0])
+            {
+                Intermediates = certs.Skip(1).ToList(),
+                TrustedRoots = new List<Certificate> { Root.Value },
+                DnsName = "www.example.test",
+            });
+            if (!r.IsValid && r.Failures.Length == 0) throw new InvalidOperationException("invalid without a reason");
+        }
+    }
+}
