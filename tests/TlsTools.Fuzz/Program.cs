@@ -1,13 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SharpFuzz;
-using TlsTools;
-using TlsTools.Formats;
-using TlsTools.Pki;
-using TlsTools.Tls;
-using TlsTools.Validation;
 
 namespace TlsTools.Fuzz
 {
