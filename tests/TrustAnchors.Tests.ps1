@@ -114,6 +114,22 @@ Describe 'Trust anchors: a name and a key' {
         "$r" | Should -Be 'Valid (2 certificates, 1 warning)'
     }
 
+    It 'Invoke-TlsHandshake carries the warnings in its Validation, and its list view shows them (<_>)' -ForEach 'Tls12', 'Tls13' {
+        $root = New-OsslRoot "hs_root_$_" 'root_no_ski'
+        $leaf = New-OsslIssued "hs-leaf-$_" '/CN=www.anchor.test' $root 'server_leaf_no_aki'
+        $bundle = Join-Path $caDir "hs-leaf-$_.bundle.pem"
+        Set-Content -Path $bundle -Value ((Get-Content -Raw $leaf.Pem) + (Get-Content -Raw $leaf.Key))
+        $server = Start-TlsServer -Certificate (Read-Certificate -Path $bundle)
+        try {
+            $r = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -ServerName www.anchor.test -TlsVersion $_ -TrustedRoot (Read-Certificate -Path $root.Pem) -TimeoutSeconds 30
+            $r.Success | Should -BeTrue
+            $r.Validation.IsValid | Should -BeTrue -Because ($r.Validation.Failures | Out-String)
+            @($r.Validation.Warnings).Count | Should -Be 2
+            @($r.Validation.Warnings.Message) -match 'CA without subjectKeyIdentifier' | Should -Not -BeNullOrEmpty
+            ($r | Format-List | Out-String -Width 250) | Should -Match 'warning MalformedCertificate: root'
+        } finally { $server | Stop-TlsServer }
+    }
+
     It 'every root of the OS store reads, and Test-CertificateChain refuses none of them alone for anything but expiry' {
         $bundle = '/etc/ssl/certs/ca-certificates.crt'
         Test-Path $bundle | Should -BeTrue -Because 'the OS trust store must be installed: apt-get install -y ca-certificates'
