@@ -8,5 +8,7 @@
         @{ Command = 'gnutls-cli';  Apt = 'gnutls-bin'; Brew = 'gnutls' }
         @{ Command = 'sslscan';     Apt = 'sslscan';   Brew = 'sslscan' }
         @{ Command = 'python3';     Apt = 'python3';   Brew = 'python@3' }
+        # The OS trust store as Debian ships it (Mozilla's roots): the trust-anchor tests read every root in it.
+        @{ Command = 'ca-certificates.crt'; Paths = @('/etc/ssl/certs/ca-certificates.crt'); Apt = 'ca-certificates'; Brew = 'ca-certificates' }
     )
 }

@@ -175,6 +175,128 @@ Describe 'Start-TlsServer' {
         }
     }
 
+    Context 'client certificates from an openssl CA: the alert the client sees, the reason in the log, -Crl' {
+        BeforeAll {
+            # A CA made and run by openssl (tests/data/openssl/client-ca.cnf): good, expired, serverAuth-only and revoked
+            # client certificates, an end entity that signs another one, and a client certificate from a CA not trusted.
+            $cnf = Join-Path $PSScriptRoot 'data/openssl/client-ca.cnf'
+            $ca = Join-Path $TestDrive 'openssl-client-ca'
+            New-Item -ItemType Directory -Path $ca -Force | Out-Null
+            [IO.File]::WriteAllText((Join-Path $ca 'index.txt'), '')
+            Set-Content -Path (Join-Path $ca 'serial') -Value '2000'
+            Set-Content -Path (Join-Path $ca 'crlnumber') -Value '2000'
+            $env:TLSTOOLS_CA_DIR = $ca
+            function New-OsslRootCa([string] $Name) {
+                $key = Join-Path $ca "$Name.key"; $pem = Join-Path $ca "$Name.pem"
+                $out = Invoke-OpenSsl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -subj "/CN=$Name" -days 30 -out $pem -config $cnf -extensions root_ca
+                $script:OpenSslExit | Should -Be 0 -Because $out
+                [pscustomobject]@{ Pem = $pem; Key = $key }
+            }
+            function New-OsslClient([string] $Name, $Issuer, [string] $Extensions = 'client_good', [string[]] $Dates = @()) {
+                $key = Join-Path $ca "$Name.key"; $csr = Join-Path $ca "$Name.csr"; $pem = Join-Path $ca "$Name.pem"
+                $null = Invoke-OpenSsl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -subj "/CN=$Name" -out $csr -config $cnf
+                $out = if ($Issuer.Pem -like '*ee.client.pem') {
+                    Invoke-OpenSsl x509 -req -in $csr -CA $Issuer.Pem -CAkey $Issuer.Key -set_serial 4343 -days 30 -extfile $cnf -extensions $Extensions -out $pem
+                } else {
+                    Invoke-OpenSsl ca -batch -config $cnf -cert $Issuer.Pem -keyfile $Issuer.Key -in $csr -out $pem -extensions $Extensions -notext @Dates
+                }
+                $script:OpenSslExit | Should -Be 0 -Because $out
+                $bundle = Join-Path $ca "$Name.bundle.pem"
+                Set-Content -Path $bundle -Value ((Get-Content -Raw $pem) + (Get-Content -Raw $key))
+                [pscustomobject]@{ Pem = $pem; Key = $key; Certificate = Read-Certificate -Path $bundle }
+            }
+            $script:osslRoot = New-OsslRootCa 'openssl.client.root'
+            $script:osslRootCert = Read-Certificate -Path $osslRoot.Pem
+            $script:osslClients = @{
+                'good'                    = New-OsslClient 'good.client' $osslRoot
+                'expired'                 = New-OsslClient 'expired.client' $osslRoot -Dates '-startdate', '20250101000000Z', '-enddate', '20250201000000Z'
+                'for serverAuth only'     = New-OsslClient 'server-only.client' $osslRoot 'client_server_only'
+                'revoked'                 = New-OsslClient 'revoked.client' $osslRoot
+                'an end entity'           = New-OsslClient 'ee.client' $osslRoot
+                'from an untrusted CA'    = New-OsslClient 'stranger.client' (New-OsslRootCa 'openssl.other.root')
+            }
+            $osslClients['issued by an end entity'] = New-OsslClient 'under-ee.client' $osslClients['an end entity']
+            $out = Invoke-OpenSsl ca -batch -config $cnf -cert $osslRoot.Pem -keyfile $osslRoot.Key -revoke $osslClients['revoked'].Pem -crl_reason keyCompromise
+            $script:OpenSslExit | Should -Be 0 -Because $out
+            $crlPath = Join-Path $ca 'client-ca.crl.pem'
+            $out = Invoke-OpenSsl ca -batch -gencrl -config $cnf -cert $osslRoot.Pem -keyfile $osslRoot.Key -crlexts crl_ext -out $crlPath
+            $script:OpenSslExit | Should -Be 0 -Because $out
+            $script:osslCrl = Read-CertificateRevocationList -Path $crlPath
+            Remove-Item Env:TLSTOOLS_CA_DIR
+        }
+
+        It 'openssl s_client <Version> with a client certificate <Name>: the client sees <Alert>, the log says <Check>' -ForEach @(
+            foreach ($v in '-tls1_2', '-tls1_3') {
+                @{ Version = $v; Name = 'issued by an end entity'; Alert = 'bad_certificate'; Text = 'bad certificate'; Check = 'BasicConstraints' }
+                @{ Version = $v; Name = 'expired'; Alert = 'certificate_expired'; Text = 'certificate expired'; Check = 'Expired' }
+                @{ Version = $v; Name = 'for serverAuth only'; Alert = 'unsupported_certificate'; Text = 'unsupported certificate'; Check = 'ExtendedKeyUsage' }
+                @{ Version = $v; Name = 'revoked'; Alert = 'certificate_revoked'; Text = 'certificate revoked'; Check = 'Revoked' }
+                @{ Version = $v; Name = 'from an untrusted CA'; Alert = 'unknown_ca'; Text = 'unknown ca'; Check = 'MissingIssuer' }
+            }
+        ) {
+            $client = $osslClients[$Name]
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $osslRootCert -Crl $osslCrl
+            try {
+                $peerArgs = @('s_client', '-connect', "127.0.0.1:$($server.Port)", $Version, '-ign_eof', '-cert', $client.Pem, '-key', $client.Key, '-CAfile', $rootPath)
+                if ($Name -eq 'issued by an end entity') { $peerArgs += @('-cert_chain', $osslClients['an end entity'].Pem) }
+                $out = Invoke-Peer openssl $peerArgs
+                $out.Output | Should -Not -Match 'Hello from TlsTools'
+                $out.Output | Should -Match "alert $Text"
+                $seen = Wait-Connections $server 1
+                $seen[0].Success | Should -BeFalse
+                $seen[0].Alert | Should -Be $Alert
+                $seen[0].ClientCertificateSubject | Should -Be $client.Certificate.Subject
+                $seen[0].ClientCertificateRefusal.Check | Should -Be $Check
+                $seen[0].ClientCertificateRefusal.Message | Should -Not -BeNullOrEmpty
+                $seen[0].Error | Should -Match "$($Alert) alert: .*$($Check): "
+            } finally { $server | Stop-TlsServer }
+        }
+
+        It 'openssl s_client <_> with a good client certificate is accepted, with -Crl given' -ForEach '-tls1_2', '-tls1_3' {
+            $client = $osslClients['good']
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $osslRootCert -Crl $osslCrl
+            try {
+                $out = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $_, '-ign_eof', '-cert', $client.Pem, '-key', $client.Key, '-CAfile', $rootPath
+                $out.Output | Should -Match 'Hello from TlsTools.*client certificate CN=good\.client'
+                $seen = Wait-Connections $server 1
+                $seen[0].Success | Should -BeTrue
+                $seen[0].ClientCertificateValidation.IsValid | Should -BeTrue
+                $seen[0].ClientCertificateRefusal | Should -BeNullOrEmpty
+            } finally { $server | Stop-TlsServer }
+        }
+
+        It 'Invoke-TlsHandshake <Version> with a client certificate <Name>: <Alert>' -ForEach @(
+            foreach ($v in 'Tls12', 'Tls13') {
+                @{ Version = $v; Name = 'revoked'; Alert = 'certificate_revoked'; Check = 'Revoked' }
+                @{ Version = $v; Name = 'from an untrusted CA'; Alert = 'unknown_ca'; Check = 'MissingIssuer' }
+                @{ Version = $v; Name = 'good'; Alert = $null; Check = $null }
+            }
+        ) {
+            $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -RequireClientCertificate -TrustedRoot $osslRootCert -Crl $osslCrl
+            try {
+                $r = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TlsVersion $Version -ClientCertificate $osslClients[$Name].Certificate -TrustedRoot $chain.Root -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable ev
+                $seen = Wait-Connections $server 1
+                if ($Alert) {
+                    $r.Success | Should -BeFalse
+                    $r.Alert | Should -Be $Alert
+                    $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+                    $seen[0].ClientCertificateRefusal.Check | Should -Be $Check
+                } else {
+                    $r.Success | Should -BeTrue
+                    $seen[0].Success | Should -BeTrue
+                }
+            } finally { $server | Stop-TlsServer }
+        }
+
+        It '-Crl without -TrustedRoot is refused: CrlNeedsTrustedRoot (InvalidArgument)' {
+            $err = $null
+            $server = Start-TlsServer -Certificate $chain.Leaf -Crl $osslCrl -ErrorAction SilentlyContinue -ErrorVariable err
+            $server | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Match '^CrlNeedsTrustedRoot'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+    }
+
     It 'our own Invoke-TlsHandshake: the version and suite the server allows, ALPN, client certificate required' {
         $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -TlsVersion Tls12 -CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 -Alpn http/1.1 -RequireClientCertificate -TrustedRoot $chain.Root
         try {

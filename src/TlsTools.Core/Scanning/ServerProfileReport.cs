@@ -68,6 +68,9 @@ namespace TlsTools.Scanning
         /// <summary>Empty when <see cref="IsValid"/>.</summary>
         public List<ChainProblem> ValidationFailures { get; set; } = new List<ChainProblem>();
 
+        /// <summary>What the path does wrong without failing (<see cref="ChainValidationResult.Warnings"/>: profile rules the trust anchor breaks).</summary>
+        public List<ChainProblem> ValidationWarnings { get; set; } = new List<ChainProblem>();
+
         public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
     }
 
@@ -251,6 +254,7 @@ namespace TlsTools.Scanning
                 Check = f.Check, Subject = f.Certificate?.Subject, Message = f.Message,
             }));
             served.ValidationFailures.AddRange(unreadable);
+            served.ValidationWarnings.AddRange(result.Warnings.Select(w => new ChainProblem { Check = w.Check, Subject = w.Certificate?.Subject, Message = w.Message }));
             if (served.IsValid && result.Chain.Length > 0) served.TrustAnchor = result.Chain[result.Chain.Length - 1].Subject;
             served.Verdict = VerdictOf(served);
             return served;

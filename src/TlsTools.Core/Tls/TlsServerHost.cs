@@ -49,6 +49,9 @@ namespace TlsTools.Tls
         /// </summary>
         public IList<PkiCertificate>? TrustedRoots { get; set; }
 
+        /// <summary>CRLs to check client certificates against (with <see cref="TrustedRoots"/>); none: revocation is not checked.</summary>
+        public IList<Pki.CertificateRevocationList>? Crls { get; set; }
+
         /// <summary>Body of the HTTP-ish answer; null sends a short description of the connection.</summary>
         public string? ResponseBody { get; set; }
 
@@ -77,6 +80,9 @@ namespace TlsTools.Tls
         /// Failures say why a refused certificate was refused.
         /// </summary>
         public ChainValidationResult? ClientCertificateValidation { get; internal set; }
+
+        /// <summary>Why the client certificate was refused (Check and Message): the failure that chose the alert sent; null when it was not refused.</summary>
+        public ValidationFailure? ClientCertificateRefusal { get; internal set; }
         public double HandshakeMilliseconds { get; internal set; }
         public string? Error { get; internal set; }
         public string? Alert { get; internal set; }
@@ -128,6 +134,9 @@ namespace TlsTools.Tls
                     "The server certificate '" + cert.Subject + "' carries no private key; read it with its key to serve it.");
             if (Credentials.SchemesFor(cert, true).Length == 0)
                 throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
+            if (options.Crls != null && options.Crls.Count > 0 && (options.TrustedRoots == null || options.TrustedRoots.Count == 0))
+                throw new TlsToolsException(ErrorIds.CrlNeedsTrustedRoot, ErrorKind.InvalidArgument,
+                    "CRLs check client certificates only against trusted roots; give the roots the client certificates must chain to as well.");
             if (options.Port < 0 || options.Port > 65535)
                 throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
             _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
@@ -357,18 +366,30 @@ namespace TlsTools.Tls
                 {
                     Intermediates = chain.Skip(1).ToList(),
                     TrustedRoots = roots,
+                    Crls = Options.Crls ?? new List<Pki.CertificateRevocationList>(),
                     Purpose = ValidationPurpose.ClientAuth,
                 });
                 ClientCertificateValidation = verdict;
                 if (!verdict.IsValid)
                 {
-                    var first = verdict.Failures[0];
-                    throw new TlsFatalAlert(AlertFor(first.Check),
-                        "The client certificate '" + _clientSubject + "' is not trusted: " + string.Join("; ", verdict.Failures.Select(f => f.Check + ": " + f.Message)));
+                    // The gravest failure chooses the alert and is the reason logged; the others follow it in the message.
+                    var refusal = verdict.Failures.OrderBy(f => Array.IndexOf(AlertOrder, AlertFor(f.Check))).First();
+                    ClientCertificateRefusal = refusal;
+                    throw new TlsFatalAlert(AlertFor(refusal.Check),
+                        "The client certificate '" + _clientSubject + "' is not trusted: " +
+                        string.Join("; ", new[] { refusal }.Concat(verdict.Failures.Where(f => f != refusal)).Select(f => f.Check + ": " + f.Message)));
                 }
             }
 
-            /// <summary>The alert that names a failed check best (RFC 8446 6.2, RFC 5246 7.2.2).</summary>
+            /// <summary>Alerts from the gravest: no path to a trusted root, revoked, a broken certificate, out of date, not for clients.</summary>
+            private static readonly short[] AlertOrder =
+            {
+                AlertDescription.unknown_ca, AlertDescription.certificate_revoked, AlertDescription.bad_certificate,
+                AlertDescription.certificate_expired, AlertDescription.unsupported_certificate, AlertDescription.certificate_unknown,
+            };
+
+            /// <summary>The alert that names a failed check best (RFC 8446 6.2, RFC 5246 7.2.2): bad_certificate for a signature,
+            /// basicConstraints, path length, keyUsage, name constraints or a malformed certificate.</summary>
             private static short AlertFor(string check)
             {
                 switch (check)
@@ -383,12 +404,16 @@ namespace TlsTools.Tls
                     case ValidationCheck.SelfSigned:
                         return AlertDescription.unknown_ca;
                     case ValidationCheck.ExtendedKeyUsage:
-                    case ValidationCheck.KeyUsage:
                         return AlertDescription.unsupported_certificate;
+                    case ValidationCheck.CrlInvalid:
+                        return AlertDescription.certificate_unknown; // revocation could not be checked: refused, fail closed
                     default:
                         return AlertDescription.bad_certificate;
                 }
             }
+
+            /// <summary>Why the client certificate was refused, when it was.</summary>
+            public ValidationFailure? ClientCertificateRefusal { get; private set; }
 
             /// <summary>The chain validation of the client certificate, when trusted roots were configured.</summary>
             public ChainValidationResult? ClientCertificateValidation { get; private set; }
@@ -429,6 +454,7 @@ namespace TlsTools.Tls
             {
                 record.ClientCertificateSubject = _clientSubject;
                 record.ClientCertificateValidation = ClientCertificateValidation;
+                record.ClientCertificateRefusal = ClientCertificateRefusal;
             }
         }
     }

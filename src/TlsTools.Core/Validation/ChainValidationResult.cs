@@ -41,17 +41,17 @@ namespace TlsTools.Validation
         };
     }
 
-    /// <summary>One reason a chain is not valid.</summary>
-    public sealed class ValidationFailure
+    /// <summary>Something validation found about a certificate of the chain: a <see cref="ValidationFailure"/> or a <see cref="ValidationWarning"/>.</summary>
+    public abstract class ValidationFinding
     {
-        public ValidationFailure(Certificate? certificate, string check, string message)
+        private protected ValidationFinding(Certificate? certificate, string check, string message)
         {
             Certificate = certificate;
             Check = check ?? throw new ArgumentNullException(nameof(check));
             Message = message ?? throw new ArgumentNullException(nameof(message));
         }
 
-        /// <summary>The certificate the failure is about, or null when it is about the chain as a whole.</summary>
+        /// <summary>The certificate the finding is about, or null when it is about the chain as a whole.</summary>
         public Certificate? Certificate { get; }
 
         /// <summary>A stable name from <see cref="ValidationCheck"/>.</summary>
@@ -63,15 +63,24 @@ namespace TlsTools.Validation
         public override string ToString() => Check + ": " + Message;
     }
 
+    /// <summary>One reason a chain is not valid.</summary>
+    public sealed class ValidationFailure : ValidationFinding
+    {
+        public ValidationFailure(Certificate? certificate, string check, string message) : base(certificate, check, message)
+        {
+        }
+    }
+
     /// <summary>The outcome of <see cref="ChainValidator.Validate"/>. Holds no references back to itself (safe to serialize).</summary>
     public sealed class ChainValidationResult
     {
         internal ChainValidationResult(bool isValid, Certificate[] chain, ValidationFailure[] failures, DateTime validatedAt,
-            ValidationPurpose purpose, int signatureChecks, int candidatePaths)
+            ValidationPurpose purpose, int signatureChecks, int candidatePaths, ValidationWarning[]? warnings = null)
         {
             IsValid = isValid;
             Chain = chain;
             Failures = failures;
+            Warnings = warnings ?? Array.Empty<ValidationWarning>();
             ValidatedAt = validatedAt;
             Purpose = purpose;
             SignatureChecks = signatureChecks;
@@ -86,6 +95,14 @@ namespace TlsTools.Validation
         /// <summary>Empty when <see cref="IsValid"/>; otherwise at least one failure.</summary>
         public ValidationFailure[] Failures { get; }
 
+        /// <summary>
+        /// What the certificates of <see cref="Chain"/> do wrong without failing it: profile rules the trust anchor breaks
+        /// (authorityKeyIdentifier contents, no subjectKeyIdentifier, a non-critical basicConstraints, X.509 version 1, ...),
+        /// and a certificate issued directly by an anchor without subjectKeyIdentifier that has no authorityKeyIdentifier
+        /// keyIdentifier. The same rules fail an intermediate or a leaf. Empty when there is nothing to say.
+        /// </summary>
+        public ValidationWarning[] Warnings { get; }
+
         /// <summary>The time validation was done for (UTC, whole seconds).</summary>
         public DateTime ValidatedAt { get; }
 
@@ -98,6 +115,6 @@ namespace TlsTools.Validation
         public int CandidatePaths { get; }
 
         public override string ToString() =>
-            IsValid ? "Valid (" + Chain.Length + " certificates)" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
+            IsValid ? "Valid (" + Chain.Length + " certificates" + (Warnings.Length > 0 ? ", " + Warnings.Length + " warning" + (Warnings.Length > 1 ? "s" : "") : "") + ")" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
     }
 }

@@ -60,15 +60,17 @@ namespace TlsTools.Validation
     {
         private sealed class Attempt
         {
-            public Attempt(List<CertInfo> path, List<ValidationFailure> failures, int score)
+            public Attempt(List<CertInfo> path, List<ValidationFailure> failures, int score, List<ValidationWarning>? warnings = null)
             {
                 Path = path;
                 Failures = failures;
                 Score = score;
+                Warnings = warnings ?? new List<ValidationWarning>();
             }
 
             public List<CertInfo> Path { get; }
             public List<ValidationFailure> Failures { get; }
+            public List<ValidationWarning> Warnings { get; }
             public int Score { get; }
         }
 
@@ -85,6 +87,7 @@ namespace TlsTools.Validation
         private int _paths;
         private bool _workExceeded;
         private List<CertInfo>? _valid;
+        private List<ValidationWarning> _validWarnings = new List<ValidationWarning>();
         private Attempt? _best;
 
         public PathSearch(ChainValidationRequest request, DateTime at, CancellationToken ct)
@@ -125,14 +128,14 @@ namespace TlsTools.Validation
             {
                 // The leaf itself is trusted (pinned): validate it alone.
                 _paths++;
-                var failures = Evaluate(start, anchored: true);
-                if (failures.Count == 0) _valid = start;
-                else Record(start, failures, 2_000_000 - failures.Count);
+                var failures = Evaluate(start, anchored: true, out var warnings);
+                if (failures.Count == 0) (_valid, _validWarnings) = (start, warnings);
+                else Record(start, failures, 2_000_000 - failures.Count, warnings);
             }
             if (_valid == null) Search(start);
 
             if (_valid != null)
-                return Result(true, _valid, new List<ValidationFailure>());
+                return Result(true, _valid, new List<ValidationFailure>(), _validWarnings);
             var best = _best ?? new Attempt(start, new List<ValidationFailure>
             {
                 new ValidationFailure(_request.Leaf, ValidationCheck.MissingIssuer, "no issuer of the leaf '" + _request.Leaf.Subject + "' was found"),
@@ -144,15 +147,15 @@ namespace TlsTools.Validation
                     _request.MaxSignatureChecks + " and " + _request.MaxCandidatePaths + "); the certificates given may be hostile"));
             if (list.Count == 0)
                 list.Add(new ValidationFailure(_request.Leaf, ValidationCheck.InternalError, "no valid path was found, and no reason was recorded"));
-            return Result(false, best.Path, list);
+            return Result(false, best.Path, list, best.Warnings);
         }
 
-        private ChainValidationResult Result(bool valid, List<CertInfo> path, List<ValidationFailure> failures) =>
-            new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths);
+        private ChainValidationResult Result(bool valid, List<CertInfo> path, List<ValidationFailure> failures, List<ValidationWarning> warnings) =>
+            new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths, warnings.ToArray());
 
-        private void Record(List<CertInfo> path, List<ValidationFailure> failures, int score)
+        private void Record(List<CertInfo> path, List<ValidationFailure> failures, int score, List<ValidationWarning>? warnings = null)
         {
-            if (_best == null || score > _best.Score) _best = new Attempt(new List<CertInfo>(path), failures, score);
+            if (_best == null || score > _best.Score) _best = new Attempt(new List<CertInfo>(path), failures, score, warnings);
         }
 
         private bool Budget()
@@ -190,13 +193,13 @@ namespace TlsTools.Validation
                 if (isAnchor)
                 {
                     _paths++;
-                    var failures = Evaluate(next, anchored: true);
+                    var failures = Evaluate(next, anchored: true, out var warnings);
                     if (failures.Count == 0)
                     {
-                        _valid = next;
+                        (_valid, _validWarnings) = (next, warnings);
                         return;
                     }
-                    Record(next, failures, 1_000_000 - 1000 * Math.Min(failures.Count, 900) + next.Count);
+                    Record(next, failures, 1_000_000 - 1000 * Math.Min(failures.Count, 900) + next.Count, warnings);
                 }
                 else
                 {

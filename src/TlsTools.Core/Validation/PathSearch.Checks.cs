@@ -30,14 +30,16 @@ namespace TlsTools.Validation
                 f.Add(new ValidationFailure(c.Certificate, ValidationCheck.Expired, who + " expired at " + na.ToString("u") + " (checked at " + _at.ToString("u") + ")"));
         }
 
-        /// <summary>Validates one complete path (leaf first, trust anchor last). Returns its failures; empty means valid.</summary>
-        internal List<ValidationFailure> Evaluate(List<CertInfo> path, bool anchored)
+        /// <summary>Validates one complete path (leaf first, trust anchor last). Returns its failures; empty means valid.
+        /// <paramref name="warnings"/> gets the profile rules the trust anchor breaks (see <see cref="Profile"/>).</summary>
+        internal List<ValidationFailure> Evaluate(List<CertInfo> path, bool anchored, out List<ValidationWarning> warnings)
         {
             var f = new List<ValidationFailure>();
+            var w = warnings = new List<ValidationWarning>();
             int n = path.Count;
 
             for (int i = n - 1; i >= 0; i--)
-                CheckCertificate(path, i, f);
+                CheckCertificate(path, i, f, w);
 
             // RFC 5280 6.1: from the anchor down.
             int maxPathLength = int.MaxValue;
@@ -69,7 +71,7 @@ namespace TlsTools.Validation
 
                 if (!isLeaf)
                 {
-                    CheckCa(c, who, f);
+                    CheckCa(c, who, isAnchor, f, w);
                     if (!isAnchor && !c.SelfIssued)
                     {
                         if (maxPathLength <= 0)
@@ -94,12 +96,26 @@ namespace TlsTools.Validation
             return f;
         }
 
-        private void CheckCertificate(List<CertInfo> path, int i, List<ValidationFailure> f)
+        /// <summary>
+        /// A profile rule (RFC 5280 or CA/B Forum encoding rules): broken by the trust anchor it is a warning, since a trust
+        /// anchor is a name and a key with its name constraints (RFC 5280 6.1.1 d; pyca/cryptography relaxed the same rules
+        /// after its issue 11461, and Mozilla's store ships such roots); broken by any other certificate it is a failure.
+        /// </summary>
+        private static void Profile(bool onAnchor, Certificate cert, string check, string message, List<ValidationFailure> f, List<ValidationWarning> w)
+        {
+            if (onAnchor) w.Add(new ValidationWarning(cert, check, message + "; not held against a trust anchor"));
+            else f.Add(new ValidationFailure(cert, check, message));
+        }
+
+        private void CheckCertificate(List<CertInfo> path, int i, List<ValidationFailure> f, List<ValidationWarning> w)
         {
             var c = path[i];
             int n = path.Count;
             bool isAnchor = i == n - 1;
             bool isLeaf = i == 0;
+            // A certificate issued directly by an anchor without subjectKeyIdentifier cannot name that key in its
+            // authorityKeyIdentifier; its missing keyIdentifier is the anchor's doing.
+            bool issuedByAnchorWithoutSki = i == n - 2 && !path[n - 1].SkiPresent;
             bool actsAsCa = !isLeaf || c.IsCa;
             string who = Describe(c, i, n, true);
             var cert = c.Certificate;
@@ -126,6 +142,8 @@ namespace TlsTools.Validation
                 f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has a serial number that is not positive (" + c.Serial + ")"));
             else if (c.SerialOctets > 20)
                 f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has a serial number longer than 20 octets"));
+            // A known extension marked critical against the RFC stays a failure, also on an anchor (OpenSSL refuses it as an
+            // unhandled critical extension, pyca/cryptography as an incorrect criticality).
             if (c.SkiCritical)
                 f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " marks subjectKeyIdentifier critical (RFC 5280 4.2.1.2 forbids it)"));
             if (c.AkiCritical)
@@ -140,39 +158,49 @@ namespace TlsTools.Validation
                     f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has an empty subject, so it needs a critical subjectAltName"));
             }
             if (c.PolicyConstraintsPresent && !c.PolicyConstraintsCritical)
-                f.Add(new ValidationFailure(cert, ValidationCheck.PolicyConstraints, who + " has a non-critical policyConstraints extension (RFC 5280 4.2.1.11 requires critical)"));
+                Profile(isAnchor, cert, ValidationCheck.PolicyConstraints, who + " has a non-critical policyConstraints extension (RFC 5280 4.2.1.11 requires critical)", f, w);
             if (c.NameConstraintsPresent && !(actsAsCa && c.IsCa))
                 f.Add(new ValidationFailure(cert, ValidationCheck.NameConstraints, who + " is not a CA but has a nameConstraints extension"));
 
             if (_web)
             {
                 if (c.Version != 3)
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " is an X.509 version " + c.Version + " certificate; TLS server chains must be version 3"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " is an X.509 version " + c.Version + " certificate; TLS server chains must be version 3", f, w);
                 if (!c.Subject.IsEmpty && c.SanCritical)
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " marks subjectAltName critical although its subject is not empty"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " marks subjectAltName critical although its subject is not empty", f, w);
                 bool selfSigned = c.SelfIssued && c.SignedBy(c, ref _signatureChecks);
                 if (actsAsCa && !c.SkiPresent)
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)", f, w);
                 if (!isAnchor && !selfSigned && (!c.AkiPresent || c.AkiKeyId == null))
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"));
+                {
+                    string message = who + " has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)";
+                    if (issuedByAnchorWithoutSki)
+                        w.Add(new ValidationWarning(cert, ValidationCheck.MalformedCertificate,
+                            message + "; not held against it, since its issuer, the trust anchor '" + path[n - 1].Subject + "', has no subjectKeyIdentifier to name"));
+                    else f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, message));
+                }
                 if (c.AkiPresent && c.AkiKeyId == null && selfSigned)
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " has an authorityKeyIdentifier without keyIdentifier"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " has an authorityKeyIdentifier without keyIdentifier", f, w);
                 if (selfSigned && c.AkiPresent && c.AkiHasIssuerOrSerial)
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " is a root whose authorityKeyIdentifier names an issuer or serial number"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " is a root whose authorityKeyIdentifier names an issuer or serial number", f, w);
                 if (selfSigned && c.AkiKeyId != null && c.Ski != null && !Org.BouncyCastle.Utilities.Arrays.AreEqual(c.AkiKeyId, c.Ski))
-                    f.Add(new ValidationFailure(cert, ValidationCheck.MalformedCertificate, who + " is self-signed, but its authorityKeyIdentifier differs from its subjectKeyIdentifier"));
+                    Profile(isAnchor, cert, ValidationCheck.MalformedCertificate, who + " is self-signed, but its authorityKeyIdentifier differs from its subjectKeyIdentifier", f, w);
             }
         }
 
-        private void CheckCa(CertInfo c, string who, List<ValidationFailure> f)
+        /// <summary>What every issuer must be. On the trust anchor, a non-critical basicConstraints, and none at all in an X.509
+        /// version 1 anchor (which has no extensions), are warnings; a version 3 anchor without basicConstraints, one that says
+        /// cA is false, a keyUsage without keyCertSign and an extendedKeyUsage without the purpose fail as anywhere else (the
+        /// last three are limits the anchor sets on itself; OpenSSL refuses a v3 root without basicConstraints too).</summary>
+        private void CheckCa(CertInfo c, string who, bool isAnchor, List<ValidationFailure> f, List<ValidationWarning> w)
         {
             var cert = c.Certificate;
             if (!c.BasicConstraintsPresent)
-                f.Add(new ValidationFailure(cert, ValidationCheck.BasicConstraints, who + " is not a CA: basicConstraints missing"));
+                Profile(isAnchor && c.Version < 3, cert, ValidationCheck.BasicConstraints, who + " is not a CA: basicConstraints missing", f, w);
             else if (!c.IsCa)
                 f.Add(new ValidationFailure(cert, ValidationCheck.BasicConstraints, who + " is not a CA: basicConstraints cA is false"));
             else if (_web && !c.BasicConstraintsCritical)
-                f.Add(new ValidationFailure(cert, ValidationCheck.BasicConstraints, who + " has a non-critical basicConstraints extension (RFC 5280 4.2.1.9 requires critical in CA certificates)"));
+                Profile(isAnchor, cert, ValidationCheck.BasicConstraints, who + " has a non-critical basicConstraints extension (RFC 5280 4.2.1.9 requires critical in CA certificates)", f, w);
             if (c.KeyUsage != null && !c.HasKeyUsage(5))
                 f.Add(new ValidationFailure(cert, ValidationCheck.KeyUsage, who + " may not sign certificates: its keyUsage lacks keyCertSign"));
             string? purposeOid = PurposeOid();

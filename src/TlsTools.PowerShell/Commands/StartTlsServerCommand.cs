@@ -56,6 +56,10 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public Certificate[]? TrustedRoot { get; set; }
 
+        /// <summary>CRLs to check client certificates against (with -TrustedRoot); a revoked one is refused with certificate_revoked.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        public CertificateRevocationList[]? Crl { get; set; }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName == ScenarioSet)
@@ -77,6 +81,7 @@ namespace TlsTools.PowerShell.Commands
                     Alpn = Alpn,
                     RequireClientCertificate = RequireClientCertificate,
                     TrustedRoots = TrustedRoot,
+                    Crls = Crl,
                 });
                 TlsServerRegistry.Add(server);
                 WriteObject(server);

@@ -46,6 +46,32 @@ namespace TlsTools.Tests.Validation
                 "pedantic CA/B Forum issuance rule for roots (root extKeyUsage that includes serverAuth); TlsTools only enforces EKU on CA certificates as a constraint",
         };
 
+        /// <summary>
+        /// Cases limbo expects to fail that TlsTools accepts on purpose (issue 11): a trust anchor is a name and a key, with its
+        /// name constraints, so profile rules it breaks are <see cref="ChainValidationResult.Warnings"/>, not failures. The same
+        /// list, with the same reasons, is in Test-CertificateChain's help (module/help/Test-CertificateChain.md; a test below
+        /// checks it). Any other case that limbo expects to fail and TlsTools accepts fails the suite.
+        /// </summary>
+        internal static readonly Dictionary<string, string> AcceptedOnPurpose = new Dictionary<string, string>
+        {
+            ["rfc5280::ski::root-missing-ski"] =
+                "the trust anchor has no subjectKeyIdentifier; Mozilla's store (Debian ca-certificates) ships such roots (TWCA Global Root CA, Hongkong Post Root CA 1) and openssl verify accepts their chains",
+            ["rfc5280::root-non-critical-basic-constraints"] =
+                "the trust anchor's basicConstraints (cA true) is not marked critical, as in Go Daddy Class 2, Starfield Class 2 and Chunghwa ePKI Root in Mozilla's store; openssl verify accepts it without -x509_strict",
+            ["webpki::aki::root-with-aki-all-fields"] =
+                "the trust anchor's authorityKeyIdentifier names an issuer and serial number, as Go Daddy Class 2, Starfield Class 2, QuoVadis Root CA 2 and 3 and Certigna in Mozilla's store do; pyca/cryptography relaxed the same rule after its issue 11461",
+            ["webpki::aki::root-with-aki-missing-keyidentifier"] =
+                "the trust anchor's authorityKeyIdentifier has no keyIdentifier; the authorityKeyIdentifier of an anchor is never used (openssl verify accepts it)",
+            ["webpki::aki::root-with-aki-ski-mismatch"] =
+                "the trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier; the authorityKeyIdentifier of an anchor is never used (openssl verify accepts it)",
+        };
+
+        /// <summary>Cases limbo expects to pass that TlsTools refuses, known and accepted as they are.</summary>
+        internal static readonly Dictionary<string, string> KnownWronglyRejected = new Dictionary<string, string>
+        {
+            ["pathlen::validation-ignores-pathlen-in-leaf"] = "TlsTools refuses a CA certificate (cA=TRUE) as a TLS server certificate (CA/B Forum 7.1.2.7.8)",
+        };
+
         private readonly ITestOutputHelper _output;
 
         public LimboTests(ITestOutputHelper output) => _output = output;
@@ -56,7 +82,7 @@ namespace TlsTools.Tests.Validation
         public void FullSuite()
         {
             var score = Run("limbo.json.gz", "limbo-results.json");
-            Assert.True(score.WronglyAccepted == 0, "wrongly accepted: " + string.Join(", ", score.WronglyAcceptedIds));
+            AssertOnlyKnownFlips(score);
             Assert.True(score.Right >= 9740, "only " + score.Right + " right");
         }
 
@@ -64,7 +90,34 @@ namespace TlsTools.Tests.Validation
         public void CoreSuite()
         {
             var score = Run("limbo-core.json", "limbo-core-results.json");
-            Assert.True(score.WronglyAccepted == 0, "wrongly accepted: " + string.Join(", ", score.WronglyAcceptedIds));
+            AssertOnlyKnownFlips(score);
+        }
+
+        /// <summary>Wrongly accepted must be exactly <see cref="AcceptedOnPurpose"/> (a listed case that fails again is stale
+        /// in the list and the help); wrongly rejected at most <see cref="KnownWronglyRejected"/>.</summary>
+        private static void AssertOnlyKnownFlips(Score score)
+        {
+            var unexpected = score.WronglyAcceptedIds.Where(id => !AcceptedOnPurpose.ContainsKey(id)).ToList();
+            Assert.True(unexpected.Count == 0, "wrongly accepted, not on purpose: " + string.Join(", ", unexpected));
+            var stale = AcceptedOnPurpose.Keys.Where(id => score.CaseIds.Contains(id) && !score.WronglyAcceptedIds.Contains(id)).ToList();
+            Assert.True(stale.Count == 0, "listed as accepted on purpose, but not accepted: " + string.Join(", ", stale));
+            var rejected = score.WronglyRejectedIds.Select(r => r.Substring(0, r.IndexOf(' ') < 0 ? r.Length : r.IndexOf(' ')))
+                .Where(id => !KnownWronglyRejected.ContainsKey(id)).ToList();
+            Assert.True(rejected.Count == 0, "wrongly rejected, not known: " + string.Join(", ", rejected));
+        }
+
+        [Fact]
+        public void AcceptedOnPurpose_IsListedInTheHelp_WithItsReason()
+        {
+            string help = File.ReadAllText(Path.Combine(RepositoryRoot(), "module", "help", "Test-CertificateChain.md"));
+            foreach (var entry in AcceptedOnPurpose)
+            {
+                int at = help.IndexOf("`" + entry.Key + "`", StringComparison.Ordinal);
+                Assert.True(at >= 0, entry.Key + " is accepted on purpose but Test-CertificateChain's help does not list it");
+                int end = help.IndexOf('\n', at);
+                string line = end < 0 ? help.Substring(at) : help.Substring(at, end - at);
+                Assert.True(line.Contains(entry.Value), "the help gives another reason for " + entry.Key + ": " + line);
+            }
         }
 
         internal sealed class Score
@@ -72,6 +125,7 @@ namespace TlsTools.Tests.Validation
             public int Right, WronglyAccepted, WronglyRejected, SkippedCount;
             public List<string> WronglyAcceptedIds = new List<string>();
             public List<string> WronglyRejectedIds = new List<string>();
+            public HashSet<string> CaseIds = new HashSet<string>(StringComparer.Ordinal);
         }
 
         private Score Run(string file, string resultFile)
@@ -110,6 +164,7 @@ namespace TlsTools.Tests.Validation
                     for (int i = 0; i < cases.Count; i++)
                     {
                         var r = results[i];
+                        score.CaseIds.Add(r.Id);
                         w.WriteStartObject();
                         w.WriteString("id", r.Id);
                         w.WriteString("actual_result", r.Actual);
