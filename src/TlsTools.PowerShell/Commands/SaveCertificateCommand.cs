@@ -17,6 +17,7 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Certificates")]
+        [CertificateInput]
         public Certificate[] Certificate { get; set; } = new Certificate[0];
 
         [Parameter]
