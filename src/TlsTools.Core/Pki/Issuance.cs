@@ -41,7 +41,8 @@ namespace TlsTools.Pki
         public IList<string> CaIssuersUrls { get; set; } = new List<string>();
         /// <summary>
         /// With an issuer: a NotAfter later than the issuer's becomes the issuer's NotAfter instead of being refused with
-        /// ValidityBeyondIssuer. For a default validity (nothing asked for); a date asked for is never changed.
+        /// ValidityBeyondIssuer. For a default validity (nothing asked for); a date asked for is never changed. Options
+        /// with neither NotAfter nor ValidityDays are a default validity and are clamped without this.
         /// </summary>
         public bool ClampToIssuer { get; set; }
         /// <summary>Overrides the signature algorithm (BouncyCastle name, e.g. SHA1WITHRSA): for deliberately weak test material only.</summary>
@@ -202,7 +203,7 @@ namespace TlsTools.Pki
             if (options.ValidityDays.HasValue && options.ValidityDays.Value <= 0)
                 throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "ValidityDays must be at least 1.");
             if (issuer != null)
-                notAfter = WithinIssuer(issuer, notAfter, options.ClampToIssuer);
+                notAfter = WithinIssuer(issuer, notAfter, options.ClampToIssuer || (options.NotAfter == null && options.ValidityDays == null));
             if (notAfter <= notBefore)
                 throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "NotAfter (" + notAfter.ToString("u") + ") must be later than NotBefore (" + notBefore.ToString("u") + ").");
             var gen = new X509V3CertificateGenerator();
