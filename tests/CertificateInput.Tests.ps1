@@ -198,6 +198,21 @@ Describe 'Certificate inputs that cannot be read' -Tag 'CertificateInput' {
         Get-ErrorId { New-Certificate -Issuer $c.Intermediate -DnsName x.example.test -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
         Get-ErrorId { New-Certificate -SelfSigned -DnsName x.example.test -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
         Get-ErrorId { New-CaCertificate -Subject 'CN=Typo' -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { New-CertificateRequest -DnsName x.example.test -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
+        # A mistyped -Password must not write an unencrypted key, nor a mistyped -TrustedRoot or -Crl mean "the
+        # system store" or "no revocation check", nor a mistyped -RevokedCertificate make a CRL that revokes nothing.
+        $keyFile = Join-Path $Dir 'typo.key'
+        Get-ErrorId { $c.Leaf.PrivateKey | Save-PrivateKey -Path $keyFile -Password $null } | Should -Be 'ParameterArgumentValidationError'
+        Test-Path $keyFile | Should -BeFalse
+        Get-ErrorId { $c.Leaf | Save-Certificate -Path (Join-Path $Dir 'typo.pfx') -Format Pfx -Password $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { $c.Leaf | Save-Certificate -Path (Join-Path $Dir 'typo.pem') -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { Invoke-TlsHandshake -HostName 127.0.0.1 -Port 1 -TrustedRoot $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { Invoke-TlsHandshake -HostName 127.0.0.1 -Port 1 -Crl $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { Invoke-TlsHandshake -HostName 127.0.0.1 -Port 1 -ClientCertificate $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { Start-TlsServer -Certificate $c.Leaf -TrustedRoot $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { Get-TlsServerProfile -HostName 127.0.0.1 -Port 1 -TrustedRoot $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { New-CertificateRevocationList -Issuer $c.Intermediate -RevokedCertificate $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { New-CertificateRevocationList -Issuer $c.Intermediate -SerialNumber $null } | Should -Be 'ParameterArgumentValidationError'
     }
 }
 

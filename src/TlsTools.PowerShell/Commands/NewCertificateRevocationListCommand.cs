@@ -20,11 +20,13 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter(ValueFromPipeline = true)]
         [AllowEmptyCollection]
+        [ValidateNotNull]
         [CertificateInput]
         public Certificate[] RevokedCertificate { get; set; } = Array.Empty<Certificate>();
 
         /// <summary>Serial numbers (hex) to revoke, for certificates you do not have at hand.</summary>
         [Parameter]
+        [ValidateNotNull]
         public string[] SerialNumber { get; set; } = Array.Empty<string>();
 
         [Parameter]

@@ -56,6 +56,7 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>Roots a client certificate must chain to; given alone, a client certificate is asked for but optional.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
         [CertificateInput]
         public Certificate[]? TrustedRoot { get; set; }
 
