@@ -72,3 +72,43 @@ Describe 'New-CaCertificate' {
         Get-ErrorId { New-CaCertificate -Subject 'XX=what' } | Should -Be 'InvalidSubject'
     }
 }
+
+Describe 'New-CaCertificate refuses what cannot validate (issue 11)' {
+    It '-Issuer $null is refused instead of making a self-signed root; -PrivateKey $null likewise' {
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Typo' -Issuer $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Typo' -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
+    }
+
+    It 'a sub-CA under a -PathLength 0 CA: PathLengthExceeded; a leaf under it is fine' {
+        $root = New-CaCertificate -Subject 'CN=PL Root'
+        $issuing = New-CaCertificate -Subject 'CN=PL0 Issuing' -Issuer $root -PathLength 0
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Too Deep' -Issuer $issuing } | Should -Be 'PathLengthExceeded'
+        (New-Certificate -Issuer $issuing -DnsName ok.example.test).Issuer | Should -Be $issuing.Subject
+        (New-CaCertificate -Subject 'CN=PL1 Sub' -Issuer (New-CaCertificate -Subject 'CN=PL1' -PathLength 1)).PathLength | Should -BeNullOrEmpty
+    }
+
+    It 'a CA under a non-CA issuer: IssuerNotCa' {
+        $root = New-CaCertificate -Subject 'CN=NotCa Root'
+        $leaf = New-Certificate -Issuer $root -DnsName leaf.example.test
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Under Leaf' -Issuer $leaf } | Should -Be 'IssuerNotCa'
+    }
+
+    It 'an expired or not yet valid issuer: IssuerExpired, IssuerNotYetValid' {
+        $old = New-CaCertificate -Subject 'CN=Old Root' -NotBefore (Get-Date).AddDays(-30) -NotAfter (Get-Date).AddDays(-1)
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Sub' -Issuer $old } | Should -Be 'IssuerExpired'
+        $future = New-CaCertificate -Subject 'CN=Future Root' -NotBefore (Get-Date).AddDays(2) -NotAfter (Get-Date).AddDays(60)
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Sub' -Issuer $future } | Should -Be 'IssuerNotYetValid'
+    }
+
+    It 'a validity asked for beyond the issuer: ValidityBeyondIssuer; the default stops at the issuer without a warning for a fresh root' {
+        $root = New-CaCertificate -Subject 'CN=Bounded Root' -ValidityDays 100
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Sub' -Issuer $root -ValidityDays 200 } | Should -Be 'ValidityBeyondIssuer'
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Sub' -Issuer $root -NotBefore (Get-Date) -NotAfter (Get-Date).AddDays(200) } | Should -Be 'ValidityBeyondIssuer'
+        $sub = New-CaCertificate -Subject 'CN=Sub' -Issuer $root -WarningVariable w -WarningAction SilentlyContinue
+        $sub.NotAfter | Should -Be $root.NotAfter
+        $w.Count | Should -Be 1
+        $fresh = New-CaCertificate -Subject 'CN=Fresh Root'
+        $null = New-CaCertificate -Subject 'CN=Fresh Sub' -Issuer $fresh -WarningVariable w2
+        $w2.Count | Should -Be 0
+    }
+}

@@ -128,3 +128,50 @@ Describe 'New-Certificate' {
         $json | Should -Not -Match '"D"|Modulus'
     }
 }
+
+Describe 'New-Certificate refuses what cannot validate (issue 11)' {
+    BeforeAll { $script:c = New-TestChain -Name 'Refuse' }
+
+    It 'an expired issuer: IssuerExpired' {
+        $old = New-CaCertificate -Subject 'CN=Expired CA' -NotBefore (Get-Date).AddDays(-30) -NotAfter (Get-Date).AddDays(-1)
+        Get-ErrorId { New-Certificate -Issuer $old -DnsName x.example.test } | Should -Be 'IssuerExpired'
+    }
+
+    It 'an issuer not yet valid: IssuerNotYetValid' {
+        $future = New-CaCertificate -Subject 'CN=Future CA' -NotBefore (Get-Date).AddDays(2) -NotAfter (Get-Date).AddDays(60)
+        Get-ErrorId { New-Certificate -Issuer $future -DnsName x.example.test } | Should -Be 'IssuerNotYetValid'
+    }
+
+    It '-NotAfter or -ValidityDays beyond the issuer''s NotAfter: ValidityBeyondIssuer (a date asked for is never changed)' {
+        $short = New-CaCertificate -Subject 'CN=Short CA' -ValidityDays 30
+        Get-ErrorId { New-Certificate -Issuer $short -DnsName x.example.test -NotAfter (Get-Date).AddDays(60) } | Should -Be 'ValidityBeyondIssuer'
+        Get-ErrorId { New-Certificate -Issuer $short -DnsName x.example.test -ValidityDays 31 } | Should -Be 'ValidityBeyondIssuer'
+        $ok = New-Certificate -Issuer $short -DnsName x.example.test -ValidityDays 29
+        ($ok.NotAfter - $ok.NotBefore).TotalDays | Should -Be 29
+    }
+
+    It 'the default validity stops at the issuer''s NotAfter, with a warning, and validates' {
+        $short = New-CaCertificate -Subject 'CN=Short Default CA' -ValidityDays 30
+        $leaf = New-Certificate -Issuer $short -DnsName x.example.test -WarningVariable w -WarningAction SilentlyContinue
+        $leaf.NotAfter | Should -Be $short.NotAfter
+        $w.Count | Should -Be 1
+        "$w" | Should -Match 'cannot outlive'
+        (Test-CertificateChain $leaf -TrustedRoot $short -DnsName x.example.test -At (Get-Date).AddDays(29)).IsValid | Should -BeTrue
+    }
+
+    It 'a leaf right under a fresh CA gets its full default validity and no warning' {
+        $leaf = New-Certificate -Issuer $c.Intermediate -DnsName x.example.test -WarningVariable w
+        $w.Count | Should -Be 0
+        ($leaf.NotAfter - $leaf.NotBefore).TotalDays | Should -Be 397
+    }
+
+    It 'a backdated, already expired leaf under a valid CA is still allowed (test material)' {
+        $leaf = New-Certificate -Issuer $c.Intermediate -DnsName x.example.test -NotBefore (Get-Date).AddDays(-60) -NotAfter (Get-Date).AddDays(-1)
+        $leaf.DaysUntilExpiry | Should -BeLessThan 0
+    }
+
+    It '-PrivateKey $null is refused instead of making a new key' {
+        Get-ErrorId { New-Certificate -Issuer $c.Intermediate -DnsName x.example.test -PrivateKey $null } | Should -Be 'ParameterArgumentValidationError'
+        Get-ErrorId { New-Certificate -Issuer $null -DnsName x.example.test } | Should -BeLike 'ParameterArgument*'
+    }
+}

@@ -79,3 +79,53 @@ Describe 'Save-Certificate' {
         Test-Path $bad | Should -BeFalse
     }
 }
+
+Describe 'Save-Certificate: PFX strength (issue 11)' {
+    BeforeAll {
+        $script:c = New-TestChain -Name 'PfxStrength'
+        $script:pfx = Join-Path $TestDrive 'strong.pfx'
+        $c.Leaf, $c.Intermediate | Save-Certificate -Path $pfx -Format Pfx -Password $Password | Out-Null
+        # What openssl pkcs12 -export writes on this machine, as the yardstick.
+        $script:ref = Join-Path $TestDrive 'openssl.pfx'
+        $c.Leaf | Save-Certificate -Path (Join-Path $TestDrive 'ref.pem') | Out-Null
+        $c.Leaf.PrivateKey | Save-PrivateKey -Path (Join-Path $TestDrive 'ref.key') | Out-Null
+        Invoke-OpenSsl pkcs12 -export -in (Join-Path $TestDrive 'ref.pem') -inkey (Join-Path $TestDrive 'ref.key') -out $ref -passout "pass:$PasswordText" | Out-Null
+        function Get-PfxInfo([string] $Path) {
+            $text = Invoke-OpenSsl pkcs12 -info -in $Path -noout -passin "pass:$PasswordText"
+            [pscustomobject]@{
+                Exit = $OpenSslExit; Text = $text
+                Mac = if ($text -match 'MAC: (\S+), Iteration (\d+)') { $Matches[1] } else { $null }
+                MacIterations = if ($text -match 'MAC: \S+, Iteration (\d+)') { [int]$Matches[1] } else { 0 }
+                KdfIterations = @([regex]::Matches($text, 'PBKDF2, [^,]+, Iteration (\d+)') | ForEach-Object { [int]$_.Groups[1].Value })
+            }
+        }
+    }
+
+    It 'has an HMAC-SHA256 MAC and PBKDF2 iterations no weaker than openssl pkcs12 -export (without -legacy)' {
+        $ours = Get-PfxInfo $pfx
+        $theirs = Get-PfxInfo $ref
+        $ours.Exit | Should -Be 0 -Because $ours.Text
+        $ours.Text | Should -Not -Match 'legacy|unsupported'
+        $ours.Mac | Should -Be 'sha256'
+        $ours.MacIterations | Should -BeGreaterOrEqual $theirs.MacIterations
+        $ours.MacIterations | Should -BeGreaterOrEqual 2048
+        $ours.KdfIterations.Count | Should -Be 2 -Because 'the key bag and the certificates are both PBES2-encrypted'
+        $ours.KdfIterations | ForEach-Object { $_ | Should -BeGreaterOrEqual ($theirs.KdfIterations | Measure-Object -Maximum).Maximum }
+        $ours.Text | Should -Match 'PRF hmacWithSHA256'
+    }
+
+    It 'opens in .NET X509Certificate2 with its key, and in Read-Certificate' {
+        $x = [Security.Cryptography.X509Certificates.X509Certificate2]::new($pfx, $PasswordText, 'Exportable')
+        $x.HasPrivateKey | Should -BeTrue
+        $x.Thumbprint | Should -Be $c.Leaf.Thumbprint
+        $back = Read-Certificate -Path $pfx -Password $Password
+        ($back | Where-Object HasPrivateKey).Thumbprint | Should -Be $c.Leaf.Thumbprint
+        $back.Count | Should -Be 2
+    }
+
+    It 'a wrong password fails the MAC: WrongPassword' {
+        Get-ErrorId { Read-Certificate -Path $pfx -Password $WrongPassword } | Should -Be 'WrongPassword'
+        $null = Invoke-OpenSsl pkcs12 -info -in $pfx -noout -passin 'pass:not-the-password'
+        $OpenSslExit | Should -Not -Be 0
+    }
+}

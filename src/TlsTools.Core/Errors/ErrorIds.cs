@@ -278,6 +278,24 @@ namespace TlsTools
         // Trust anchors and client-certificate checks (issue 11)
         [Description("CRLs were given to check client certificates, but no trusted roots to validate them against (Start-TlsServer -Crl needs -TrustedRoot).")]
         public const string CrlNeedsTrustedRoot = nameof(CrlNeedsTrustedRoot);
+
+        // Issuance limits (issue 11): a CA that cannot issue what was asked
+        [Description("The issuing CA's certificate has expired (its NotAfter is past, or before the new certificate's NotBefore).")]
+        public const string IssuerExpired = nameof(IssuerExpired);
+
+        [Description("The issuing CA's certificate is not yet valid at the new certificate's NotBefore.")]
+        public const string IssuerNotYetValid = nameof(IssuerNotYetValid);
+
+        [Description("The requested NotAfter is later than the issuing CA's NotAfter; the certificate would outlive its issuer.")]
+        public const string ValidityBeyondIssuer = nameof(ValidityBeyondIssuer);
+
+        [Description("The issuing CA's path length (basicConstraints pathLenConstraint) allows no further CA below it.")]
+        public const string PathLengthExceeded = nameof(PathLengthExceeded);
+
+        // Certificate inputs (issue 15): one transformation for every certificate and CRL parameter
+        [Description("A parameter that takes one certificate was given several, none of them (or more than one) with a private key.")]
+        public const string MoreThanOneCertificate = nameof(MoreThanOneCertificate);
+
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

@@ -20,6 +20,13 @@ namespace TlsTools.Formats
         /// <summary>PBKDF2-HMAC-SHA256 iterations for encrypted PKCS#8 keys.</summary>
         public const int KeyIterations = 100_000;
 
+        /// <summary>
+        /// PBKDF2 iterations for a PFX's key and certificates, and PKCS#12 MAC iterations: OpenSSL 3.0's default is 2,048 for
+        /// each. A PFX is read by .NET and Windows as well, whose loaders refuse more than 600,000 iterations in all (three
+        /// derivations here) and take proportionally longer, so this is a tenth of <see cref="KeyIterations"/>.
+        /// </summary>
+        public const int PfxIterations = 10_000;
+
         public static byte[] EncodeCertificates(IReadOnlyList<Certificate> certificates, CertificateFormat format, char[]? password)
         {
             if (certificates == null || certificates.Count == 0)
@@ -41,35 +48,21 @@ namespace TlsTools.Formats
         }
 
         /// <summary>
-        /// PKCS#12 with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256) for key and certificates, which OpenSSL 3 opens
-        /// without -legacy. The first certificate with a private key is the key entry; the others are its chain.
+        /// PKCS#12 with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256) for key and certificates and an HMAC-SHA256 MAC, each with
+        /// <see cref="PfxIterations"/> iterations; OpenSSL 3 opens it without -legacy. The first certificate with a
+        /// private key is the key entry; the others are its chain.
         /// </summary>
-        public static byte[] EncodePfx(IReadOnlyList<Certificate> certificates, char[]? password)
+        public static byte[] EncodePfx(IReadOnlyList<Certificate> certificates, char[]? password) =>
+            EncodePfx(certificates, password, PfxIterations);
+
+        /// <summary>The same with a chosen iteration count: fewer only for a PFX that never leaves memory and whose password is random.</summary>
+        internal static byte[] EncodePfx(IReadOnlyList<Certificate> certificates, char[]? password, int iterations)
         {
             if (password == null || password.Length == 0)
                 throw new TlsToolsException(ErrorIds.PasswordRequired, ErrorKind.InvalidArgument, "A PFX file needs a password; give one with -Password.");
-            var store = new Pkcs12StoreBuilder()
-                .SetKeyAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256)
-                .SetCertAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256)
-                .SetUseDerEncoding(true)
-                .Build();
-            var keyed = certificates.FirstOrDefault(c => c.PrivateKey != null);
-            if (keyed != null)
-            {
-                var chain = new[] { keyed }.Concat(certificates.Where(c => !ReferenceEquals(c, keyed)))
-                    .Select(c => new X509CertificateEntry(c.Bc)).ToArray();
-                store.SetKeyEntry(FriendlyName(keyed), new AsymmetricKeyEntry(keyed.PrivateKey!.Private), chain);
-            }
-            else
-            {
-                foreach (var c in certificates)
-                    store.SetCertificateEntry(FriendlyName(c), new X509CertificateEntry(c.Bc));
-            }
-            using (var ms = new MemoryStream())
-            {
-                store.Save(ms, password, KeyFactory.Random);
-                return ms.ToArray();
-            }
+            if (certificates == null || certificates.Count == 0)
+                throw new TlsToolsException(ErrorIds.NoCertificate, ErrorKind.InvalidArgument, "No certificate was given to write.");
+            return PfxEncoder.Encode(certificates, password, iterations);
         }
 
         public static byte[] EncodePrivateKey(PrivateKey key, KeyFormat format, char[]? password)
@@ -108,10 +101,5 @@ namespace TlsTools.Formats
         public static byte[] EncodeCrl(CertificateRevocationList crl, KeyFormat format) =>
             format == KeyFormat.Der ? crl.GetRawData() : Encoding.ASCII.GetBytes(crl.ToPem());
 
-        private static string FriendlyName(Certificate c)
-        {
-            var cn = c.Bc.SubjectDN.GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.CN);
-            return cn.Count > 0 ? cn[0] : c.Thumbprint;
-        }
     }
 }

@@ -40,10 +40,35 @@ namespace TlsTools.Pki
             _thumbprintSha256 = new Lazy<string>(() => Digest(new Sha256Digest(), _der));
         }
 
-        /// <summary>Converts a .NET certificate (without its private key).</summary>
+        /// <summary>
+        /// Converts a .NET certificate with its private key when it has one that can be exported (RSA, ECDSA; .NET has no
+        /// Ed25519 keys). PowerShell uses this constructor for the implicit conversion, so an X509Certificate2 with its key
+        /// can sign (-Issuer) and serve (Start-TlsServer). A key .NET will not export is left behind, as
+        /// <see cref="FromX509Certificate2"/> would refuse it with KeyNotExportable.
+        /// </summary>
         public Certificate(X509Certificate2 certificate)
-            : this(Formats.CertificateParsing.ParseDer((certificate ?? throw new ArgumentNullException(nameof(certificate))).RawData))
+            : this(DotNetParts(certificate ?? throw new ArgumentNullException(nameof(certificate))))
         {
+        }
+
+        private Certificate((BcCertificate Bc, PrivateKey? Key) parts)
+            : this(parts.Bc, parts.Key, keyKnownToMatch: parts.Key != null)
+        {
+        }
+
+        private static (BcCertificate, PrivateKey?) DotNetParts(X509Certificate2 certificate)
+        {
+            var bc = Formats.CertificateParsing.ParseDer(certificate.RawData);
+            if (!certificate.HasPrivateKey) return (bc, null);
+            try
+            {
+                var withKey = FromX509Certificate2(certificate);
+                return (bc, withKey.PrivateKey);
+            }
+            catch (TlsToolsException e) when (e.ErrorId == ErrorIds.KeyNotExportable)
+            {
+                return (bc, null);
+            }
         }
 
         internal BcCertificate Bc { get; }
@@ -173,7 +198,8 @@ namespace TlsTools.Pki
         {
             if (PrivateKey == null) return new X509Certificate2(_der);
             var password = Guid.NewGuid().ToString("N").ToCharArray();
-            var pfx = Formats.PkiWriter.EncodePfx(new[] { this }, password);
+            // The PFX never leaves memory and its password is random: OpenSSL 3's default iterations are plenty.
+            var pfx = Formats.PkiWriter.EncodePfx(new[] { this }, password, iterations: 2048);
             try
             {
                 return new X509Certificate2(pfx, new string(password), X509KeyStorageFlags.Exportable);

@@ -39,6 +39,12 @@ namespace TlsTools.Pki
         public IList<string> CrlDistributionPoints { get; set; } = new List<string>();
         public IList<string> OcspUrls { get; set; } = new List<string>();
         public IList<string> CaIssuersUrls { get; set; } = new List<string>();
+        /// <summary>
+        /// With an issuer: a NotAfter later than the issuer's becomes the issuer's NotAfter instead of being refused with
+        /// ValidityBeyondIssuer. For a default validity (nothing asked for); a date asked for is never changed. Options
+        /// with neither NotAfter nor ValidityDays are a default validity and are clamped without this.
+        /// </summary>
+        public bool ClampToIssuer { get; set; }
         /// <summary>Overrides the signature algorithm (BouncyCastle name, e.g. SHA1WITHRSA): for deliberately weak test material only.</summary>
         internal string? SignatureAlgorithm { get; set; }
     }
@@ -75,6 +81,9 @@ namespace TlsTools.Pki
             if (options.PathLength < 0)
                 throw new TlsToolsException(ErrorIds.InvalidPathLength, ErrorKind.InvalidArgument, "The path length cannot be negative.");
             var signer = issuer == null ? key : CheckIssuer(issuer);
+            if (issuer?.PathLength == 0)
+                throw new TlsToolsException(ErrorIds.PathLengthExceeded, ErrorKind.InvalidArgument,
+                    "'" + issuer.Subject + "' cannot issue a CA certificate: its path length is 0, so only end-entity certificates may follow it.", target: issuer);
             var gen = Start(subject, issuer, key.Public, options, DefaultCaValidityDays);
             gen.AddExtension(X509Extensions.BasicConstraints, true,
                 options.PathLength.HasValue ? new BasicConstraints(options.PathLength.Value) : new BasicConstraints(true));
@@ -193,6 +202,8 @@ namespace TlsTools.Pki
             var notAfter = options.NotAfter?.ToUniversalTime() ?? notBefore.AddDays(options.ValidityDays ?? defaultDays);
             if (options.ValidityDays.HasValue && options.ValidityDays.Value <= 0)
                 throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "ValidityDays must be at least 1.");
+            if (issuer != null)
+                notAfter = WithinIssuer(issuer, notAfter, options.ClampToIssuer || (options.NotAfter == null && options.ValidityDays == null));
             if (notAfter <= notBefore)
                 throw new TlsToolsException(ErrorIds.InvalidValidity, ErrorKind.InvalidArgument, "NotAfter (" + notAfter.ToString("u") + ") must be later than NotBefore (" + notBefore.ToString("u") + ").");
             var gen = new X509V3CertificateGenerator();
@@ -206,6 +217,26 @@ namespace TlsTools.Pki
             gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false,
                 X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer?.Bc.GetPublicKey() ?? publicKey));
             return gen;
+        }
+
+        /// <summary>
+        /// A CA signs now, so it must be valid now; and what it signs must not outlive it (RFC 5280 validation would
+        /// refuse the chain from the issuer's NotAfter on). The new certificate's own window may start in the past.
+        /// </summary>
+        private static DateTime WithinIssuer(Certificate issuer, DateTime notAfter, bool clamp)
+        {
+            var now = DateTime.UtcNow;
+            if (issuer.NotAfter < now)
+                throw new TlsToolsException(ErrorIds.IssuerExpired, ErrorKind.InvalidArgument,
+                    "'" + issuer.Subject + "' expired on " + issuer.NotAfter.ToString("u") + "; an expired CA cannot issue certificates that validate.", target: issuer);
+            if (issuer.NotBefore > now)
+                throw new TlsToolsException(ErrorIds.IssuerNotYetValid, ErrorKind.InvalidArgument,
+                    "'" + issuer.Subject + "' is not valid until " + issuer.NotBefore.ToString("u") + "; a CA cannot issue before its own validity begins.", target: issuer);
+            if (notAfter <= issuer.NotAfter) return notAfter;
+            if (clamp) return issuer.NotAfter;
+            throw new TlsToolsException(ErrorIds.ValidityBeyondIssuer, ErrorKind.InvalidArgument,
+                "NotAfter (" + notAfter.ToString("u") + ") is later than the issuer '" + issuer.Subject + "' NotAfter (" + issuer.NotAfter.ToString("u") +
+                "); the certificate would fail validation from then on. Ask for a NotAfter up to the issuer's, or renew the issuer.", target: issuer);
         }
 
         private static void AddDistribution(X509V3CertificateGenerator gen, CertificateOptions options)

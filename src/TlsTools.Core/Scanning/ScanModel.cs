@@ -40,6 +40,12 @@ namespace TlsTools.Scanning
 
         /// <summary>ALPN protocol ids offered one at a time (TLS ≤ 1.2 ServerHello shows the answer).</summary>
         public IList<string> AlpnProtocols { get; set; } = new List<string> { "h2", "http/1.1", "http/1.0", "spdy/3.1", "acme-tls/1" };
+
+        /// <summary>The trust anchors the served chains are validated against; null means the default store (<see cref="Validation.SystemTrustStore"/>).</summary>
+        public IList<Pki.Certificate>? TrustedRoots { get; set; }
+
+        /// <summary>Untrusted certificates that may complete a served chain (a server that omits its intermediate).</summary>
+        public IList<Pki.Certificate> Intermediates { get; set; } = new List<Pki.Certificate>();
     }
 
     /// <summary>Progress of a running scan: probes finished so far and an estimate of the total.</summary>

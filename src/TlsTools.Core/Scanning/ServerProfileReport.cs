@@ -27,7 +27,7 @@ namespace TlsTools.Scanning
 
     /// <summary>
     /// One distinct certificate chain a server sent (TLS ≤ 1.2 Certificate message), as certificate objects, with the verdict
-    /// of <see cref="ChainValidator"/> against the operating system's trust store for the name it was served for.
+    /// of <see cref="ChainValidator"/> against the scan's trust (ScanOptions.TrustedRoots, else the default store) for the name it was served for.
     /// </summary>
     public sealed class ServedCertificateChain
     {
@@ -157,7 +157,7 @@ namespace TlsTools.Scanning
             foreach (var chain in profile.CertificateChains)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                r.CertificateChains.Add(Validate(chain, target, cancellationToken));
+                r.CertificateChains.Add(Validate(chain, target, options, cancellationToken));
             }
             if (r.TlsVersions.Contains(TlsVersion.Tls13))
             {
@@ -169,7 +169,7 @@ namespace TlsTools.Scanning
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var entries = await Tls13ChainsAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
                     foreach (var entry in entries)
-                        r.CertificateChains.Add(Validate(entry, target, cancellationToken));
+                        r.CertificateChains.Add(Validate(entry, target, options, cancellationToken));
                     r.ProbeCount += 2;
                     if (tls13Only && r.AlpnProtocols.Count == 0)
                     {
@@ -203,7 +203,7 @@ namespace TlsTools.Scanning
             return r;
         }
 
-        private static ServedCertificateChain Validate(CertificateChainEntry entry, TlsTarget target, CancellationToken ct)
+        private static ServedCertificateChain Validate(CertificateChainEntry entry, TlsTarget target, ScanOptions options, CancellationToken ct)
         {
             var served = new ServedCertificateChain
             {
@@ -244,8 +244,8 @@ namespace TlsTools.Scanning
             served.NotAfter = leaf.NotAfter;
             served.DaysUntilExpiry = leaf.DaysUntilExpiry;
 
-            var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth };
-            foreach (var c in served.Certificates.Skip(1)) request.Intermediates.Add(c);
+            var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth, TrustedRoots = options.TrustedRoots };
+            foreach (var c in served.Certificates.Skip(1).Concat(options.Intermediates)) request.Intermediates.Add(c);
             HandshakeValidation.ForName(request, servedFor);
             var result = ChainValidator.Validate(request, ct);
             served.IsValid = result.IsValid && unreadable.Count == 0;

@@ -28,6 +28,20 @@ namespace TlsTools.PowerShell.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSeconds { get; set; } = 5;
 
+        /// <summary>Trust anchors for the chain verdicts, replacing the default store (SSL_CERT_FILE/SSL_CERT_DIR or the OS's).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyCollection]
+        [CertificateInput]
+        public Pki.Certificate[]? TrustedRoot { get; set; }
+
+        /// <summary>Intermediates that may complete a served chain, for a server that does not send its own.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyCollection]
+        [CertificateInput]
+        public Pki.Certificate[] Intermediate { get; set; } = Array.Empty<Pki.Certificate>();
+
         protected override int Throttle => ThrottleLimit;
 
         protected override void ProcessRecord()
@@ -38,7 +52,12 @@ namespace TlsTools.PowerShell.Commands
 
         protected override async Task RunAsync(TlsTarget target, Action<Action> emit, CancellationToken cancellationToken)
         {
-            var options = new ScanOptions(target) { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
+            var options = new ScanOptions(target)
+            {
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                TrustedRoots = TrustedRoot == null ? null : Array.ConvertAll(TrustedRoot, c => c.WithoutPrivateKey()),
+                Intermediates = Array.ConvertAll(Intermediate, c => c.WithoutPrivateKey()),
+            };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);
             try

@@ -50,14 +50,20 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>The client certificate with its private key, optionally followed by its intermediates.</summary>
         [Parameter]
+        [ValidateNotNull]
+        [CertificateInput]
         public Certificate[]? ClientCertificate { get; set; }
 
         /// <summary>Trust anchors for validation, replacing the operating system's store.</summary>
         [Parameter]
+        [ValidateNotNull]
+        [CertificateInput]
         public Certificate[]? TrustedRoot { get; set; }
 
         /// <summary>CRLs to check the server's chain against (revocation is checked only with CRLs given).</summary>
         [Parameter]
+        [ValidateNotNull]
+        [CrlInput]
         public CertificateRevocationList[]? Crl { get; set; }
 
         [Parameter]

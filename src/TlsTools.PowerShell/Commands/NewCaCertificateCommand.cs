@@ -20,12 +20,16 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         public KeyAlgorithm Algorithm { get; set; } = KeyAlgorithm.EcdsaP256;
 
-        /// <summary>Use this key instead of making one.</summary>
+        /// <summary>Use this key instead of making one ($null is refused: it must not mean "make one").</summary>
         [Parameter]
+        [ValidateNotNull]
         public PrivateKey? PrivateKey { get; set; }
 
-        /// <summary>The CA that signs this one (with its private key); without it the certificate is a self-signed root.</summary>
+        /// <summary>The CA that signs this one (with its private key); without it the certificate is a self-signed root
+        /// ($null is refused: it must not mean "self-signed").</summary>
         [Parameter]
+        [ValidateNotNull]
+        [CertificateInput(Single = true)]
         public Certificate? Issuer { get; set; }
 
         [Parameter]
@@ -71,6 +75,8 @@ namespace TlsTools.PowerShell.Commands
                     CrlDistributionPoints = CrlUrl,
                     OcspUrls = OcspUrl,
                     CaIssuersUrls = CaIssuersUrl,
+                    // A validity asked for is refused beyond the issuer's; the default one stops at the issuer's NotAfter.
+                    ClampToIssuer = ParameterSetName != DatesSet && !MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)),
                 };
                 if (ParameterSetName == DatesSet)
                 {
@@ -81,7 +87,9 @@ namespace TlsTools.PowerShell.Commands
                 {
                     options.ValidityDays = ValidityDays;
                 }
-                WriteObject(Issuance.CreateCa(options, key, Issuer));
+                var ca = Issuance.CreateCa(options, key, Issuer);
+                IssuanceWarnings.WarnIfClamped(this, ca, Issuer, options, ValidityDays);
+                WriteObject(ca);
             }
             catch (TlsToolsException e)
             {

@@ -17,6 +17,8 @@ namespace TlsTools.PowerShell.Commands
         /// <summary>The CA that signs, carrying its private key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IssuerRequestSet)]
         [Parameter(Mandatory = true, ParameterSetName = IssuerNamesSet)]
+        [ValidateNotNull]
+        [CertificateInput(Single = true)]
         public Certificate? Issuer { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = SelfSignedSet)]
@@ -46,9 +48,10 @@ namespace TlsTools.PowerShell.Commands
         [Alias("EmailAddress", "EmailAddresses")]
         public string[] Email { get; set; } = Array.Empty<string>();
 
-        /// <summary>The subject's key; made with -Algorithm when not given.</summary>
+        /// <summary>The subject's key; made with -Algorithm when not given ($null is refused: it must not mean "make one").</summary>
         [Parameter(ParameterSetName = IssuerNamesSet)]
         [Parameter(ParameterSetName = SelfSignedSet)]
+        [ValidateNotNull]
         public PrivateKey? PrivateKey { get; set; }
 
         [Parameter(ParameterSetName = IssuerNamesSet)]
@@ -93,10 +96,15 @@ namespace TlsTools.PowerShell.Commands
                     CaIssuersUrls = CaIssuersUrl,
                     NotBefore = NotBefore,
                     NotAfter = NotAfter,
+                    // A validity asked for is refused beyond the issuer's; the default one stops at the issuer's NotAfter.
+                    ClampToIssuer = NotAfter == null && !MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)),
                 };
                 if (NotAfter == null) options.ValidityDays = ValidityDays;
                 var key = Request == null ? PrivateKey ?? KeyFactory.Generate(Algorithm) : null;
-                WriteObject(Issuance.CreateLeaf(options, SelfSigned ? null : Issuer, Request, key));
+                var issuer = SelfSigned ? null : Issuer;
+                var leaf = Issuance.CreateLeaf(options, issuer, Request, key);
+                IssuanceWarnings.WarnIfClamped(this, leaf, issuer, options, ValidityDays);
+                WriteObject(leaf);
             }
             catch (TlsToolsException e)
             {

@@ -27,6 +27,7 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>The key to request a certificate for; made with -Algorithm when not given.</summary>
         [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
         public PrivateKey? PrivateKey { get; set; }
 
         [Parameter]

@@ -15,14 +15,18 @@ namespace TlsTools.PowerShell.Commands
         private readonly List<(string, DateTime, RevocationReason?)> _revoked = new List<(string, DateTime, RevocationReason?)>();
 
         [Parameter(Mandatory = true, Position = 0)]
+        [CertificateInput(Single = true)]
         public Certificate? Issuer { get; set; }
 
         [Parameter(ValueFromPipeline = true)]
         [AllowEmptyCollection]
+        [ValidateNotNull]
+        [CertificateInput]
         public Certificate[] RevokedCertificate { get; set; } = Array.Empty<Certificate>();
 
         /// <summary>Serial numbers (hex) to revoke, for certificates you do not have at hand.</summary>
         [Parameter]
+        [ValidateNotNull]
         public string[] SerialNumber { get; set; } = Array.Empty<string>();
 
         [Parameter]

@@ -17,6 +17,7 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Certificates")]
+        [CertificateInput]
         public Certificate[] Certificate { get; set; } = new Certificate[0];
 
         [Parameter]
@@ -24,10 +25,12 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>The private key of the first certificate (e.g. from Read-PrivateKey), to pair them in a PFX; it must match.</summary>
         [Parameter]
+        [ValidateNotNull]
         public PrivateKey? PrivateKey { get; set; }
 
         /// <summary>Protects a PFX.</summary>
         [Parameter]
+        [ValidateNotNull]
         public SecureString? Password { get; set; }
 
         protected override void ProcessRecord()

@@ -17,6 +17,7 @@ namespace TlsTools.PowerShell.Commands
         public object? PrivateKey { get; set; }
 
         [Parameter]
+        [ValidateNotNull]
         public SecureString? Password { get; set; }
 
         [Parameter]

@@ -18,10 +18,12 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>The server certificate, carrying its private key.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
+        [CertificateInput(Single = true)]
         public Certificate? Certificate { get; set; }
 
         /// <summary>Intermediates sent after the certificate.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
+        [CertificateInput]
         public Certificate[]? Chain { get; set; }
 
         /// <summary>Known-bad endpoints with a throwaway PKI each ("badssl in a box"); one server per scenario.</summary>
@@ -54,6 +56,8 @@ namespace TlsTools.PowerShell.Commands
 
         /// <summary>Roots a client certificate must chain to; given alone, a client certificate is asked for but optional.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
+        [CertificateInput]
         public Certificate[]? TrustedRoot { get; set; }
 
         /// <summary>CRLs to check client certificates against (with -TrustedRoot); a revoked one is refused with certificate_revoked.</summary>

@@ -39,18 +39,21 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Certificates")]
         [ValidateNotNull]
+        [CertificateInput(SingleFile = true, DeferErrors = true)]
         public object[] Certificate { get; set; } = Array.Empty<object>();
 
         /// <summary>Untrusted certificates that may complete the path, in any order; unrelated ones are ignored.</summary>
         [Parameter]
         [ValidateNotNull]
         [AllowEmptyCollection]
+        [CertificateInput(DeferErrors = true)]
         public object[] Intermediate { get; set; } = Array.Empty<object>();
 
         /// <summary>The trust anchors; they replace the operating system's store. Without it the system store is used.</summary>
         [Parameter]
         [ValidateNotNull]
         [AllowEmptyCollection]
+        [CertificateInput(DeferErrors = true)]
         public object[] TrustedRoot { get; set; } = Array.Empty<object>();
 
         /// <summary>The host name the leaf must be valid for. Binds from a HostName property (Import-Csv, handshake results).</summary>
@@ -80,6 +83,7 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         [ValidateNotNull]
         [AllowEmptyCollection]
+        [CrlInput(DeferErrors = true)]
         public object[] Crl { get; set; } = Array.Empty<object>();
 
         /// <summary>The most intermediate CAs a path may hold.</summary>

@@ -11,9 +11,12 @@ namespace TlsTools.PowerShell.Infrastructure
 {
     /// <summary>
     /// Turns the loose "certificate or path" values a parameter can receive into core objects: TlsTools certificates and
-    /// CRLs, X509Certificate2, file paths (string or FileInfo; wildcards allowed, a literal name wins), PEM text, arrays
-    /// and collections of those, and objects with a <c>Certificate</c> or <c>Certificates</c> property (a handshake
-    /// result). Every failure is a <see cref="TlsToolsException"/> with a stable ErrorId; nothing is skipped silently.
+    /// CRLs, X509Certificate2 (with its private key), file paths (string or FileInfo; wildcards allowed, a literal name
+    /// wins), PEM text (one string, or lines as Get-Content sends them), encoded bytes (DER, PEM, PKCS#7), arrays and
+    /// collections of those, and objects with a <c>Certificate</c> or <c>Certificates</c> property (a handshake result).
+    /// Every failure is a <see cref="TlsToolsException"/> with a stable ErrorId; nothing is skipped silently. The one home
+    /// of these rules: the parameters' transformation (<see cref="CertificateInputAttribute"/>) and the cmdlets that read
+    /// per input both call it.
     /// </summary>
     internal sealed class PkiInputReader
     {
@@ -63,6 +66,9 @@ namespace TlsTools.PowerShell.Infrastructure
                 case FileInfo _:
                     into.AddRange(ReadEncoded(value, singleFile, ErrorIds.InvalidCertificate, data => PkiReader.ReadCertificates(data)));
                     return;
+                case byte[] bytes:
+                    into.AddRange(Guard(() => PkiReader.ReadCertificates(bytes), ErrorIds.InvalidCertificate, "the certificate bytes", bytes));
+                    return;
                 case DirectoryInfo di:
                     throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + di.FullName + "' is a directory, not a certificate file.", target: di.FullName);
             }
@@ -70,7 +76,10 @@ namespace TlsTools.PowerShell.Infrastructure
                 throw Unsupported(value, "certificate");
             if (value is IEnumerable items && !(value is IDictionary))
             {
-                foreach (var item in items) AddCertificates(item, into, singleFile, depth + 1);
+                if (JoinedPem(items) is string pem)
+                    AddCertificates(pem, into, singleFile, depth + 1);
+                else
+                    foreach (var item in items) AddCertificates(item, into, singleFile, depth + 1);
                 return;
             }
             // By property name: an object carrying its certificate(s), e.g. a handshake result (Certificates, leaf first).
@@ -101,10 +110,16 @@ namespace TlsTools.PowerShell.Infrastructure
                 case FileInfo _:
                     into.AddRange(ReadEncoded(value, false, ErrorIds.InvalidCrl, PkiReader.ReadCrls));
                     return;
+                case byte[] bytes:
+                    into.AddRange(Guard(() => PkiReader.ReadCrls(bytes), ErrorIds.InvalidCrl, "the CRL bytes", bytes));
+                    return;
             }
             if (depth < MaxNesting && value is IEnumerable items && !(value is IDictionary))
             {
-                foreach (var item in items) AddCrls(item, into, depth + 1);
+                if (JoinedPem(items) is string pem)
+                    AddCrls(pem, into, depth + 1);
+                else
+                    foreach (var item in items) AddCrls(item, into, depth + 1);
                 return;
             }
             throw Unsupported(value, "CRL");
@@ -171,9 +186,29 @@ namespace TlsTools.PowerShell.Infrastructure
             if (Directory.Exists(full))
                 throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + full + "' is a directory, not a file.", target: given);
             if (!File.Exists(full))
-                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "Cannot find the file '" + full + "'.", target: given);
+                throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound,
+                    "'" + Shorten(given) + "' is neither an existing file (there is none at '" + full + "') nor PEM text (it has no '-----BEGIN' line).", target: given);
             return full;
         }
+
+        /// <summary>
+        /// Lines of PEM text as Get-Content sends them (strings without line breaks, one of them a '-----BEGIN' line),
+        /// joined into one text; null for anything else (paths, whole PEM texts, objects, a mixture), read item by item.
+        /// </summary>
+        private static string? JoinedPem(IEnumerable items)
+        {
+            var text = new System.Text.StringBuilder();
+            bool pem = false;
+            foreach (var item in items)
+            {
+                if (!((item is PSObject p ? p.BaseObject : item) is string line) || line.IndexOf('\n') >= 0) return null;
+                pem |= LooksLikePem(line);
+                text.Append(line).Append('\n');
+            }
+            return pem ? text.ToString() : null;
+        }
+
+        private static string Shorten(string s) => s.Length <= 80 ? s : s.Substring(0, 77) + "...";
 
         private static void CheckFileSystem(ProviderInfo provider, string path)
         {

@@ -73,7 +73,7 @@ namespace TlsTools.PowerShell.Infrastructure
         }
 
         /// <summary>Reads a file, turning I/O failures into TlsToolsExceptions.</summary>
-        protected static byte[] ReadFile(string path)
+        protected internal static byte[] ReadFile(string path)
         {
             try
             {
