@@ -90,8 +90,24 @@ namespace TlsTools.Revocation
 
         public string? SignatureAlgorithm { get; }
 
-        /// <summary>The DER encoding as received (a copy). A method, not a property, so ConvertTo-Json stays readable.</summary>
+        /// <summary>The first single response's certificate serial number (most responses answer for one certificate).</summary>
+        public string? SerialNumber => First?.CertificateId.SerialNumber;
+
+        /// <summary>The first single response's status, as the responder says it (not validated); null when there is none.</summary>
+        public RevocationStatus? Status => First?.Status;
+
+        public DateTime? ThisUpdate => First?.ThisUpdate;
+        public DateTime? NextUpdate => First?.NextUpdate;
+        public DateTime? RevocationTime => First?.RevocationTime;
+        public string? RevocationReason => First?.RevocationReason;
+
+        /// <summary>The DER encoding (a copy): what <c>openssl ocsp -respin</c> reads and <c>openssl s_server -status_file</c> staples.</summary>
+        public byte[] RawData => GetRawData();
+
+        /// <summary>The DER encoding as received (a copy).</summary>
         public byte[] GetRawData() => (byte[])_der.Clone();
+
+        private OcspSingleResponse? First => Responses.Length > 0 ? Responses[0] : null;
 
         internal byte[] DerNoCopy => _der;
 
