@@ -47,6 +47,23 @@ namespace TlsTools.Tls
             return der;
         }
 
+        /// <summary>
+        /// True when a CertificateStatus body holds an OCSP response that parses and says Successful: what the scanner calls
+        /// stapling (an echoed status_request, or a stapled tryLater, is not).
+        /// </summary>
+        internal static bool IsSuccessfulStaple(byte[]? certificateStatusBody)
+        {
+            if (certificateStatusBody == null) return false;
+            try
+            {
+                return OcspResponseParser.Parse(OcspFromCertificateStatus(certificateStatusBody)).ResponseStatus == OcspResponseStatus.Successful;
+            }
+            catch (TlsToolsException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>Fills the result's staple and SCT properties from what the client captured; judges the staple against the presented chain.</summary>
         internal static void Fill(HandshakeResult result, RunnerClient client)
         {
