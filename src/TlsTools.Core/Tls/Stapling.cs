@@ -99,13 +99,14 @@ namespace TlsTools.Tls
             if (result.StapledOcspResponse != null)
             {
                 var issuer = IssuerOf(leaf, validation, result.Certificates.Skip(1).Concat(trustedRoots ?? Array.Empty<Certificate>()));
-                staple = issuer == null
+                var notAnswered = OcspResponseValidator.NotAnswered(result.StapledOcspResponse);
+                staple = issuer == null || notAnswered != null
                     ? new RevocationInfo(leaf, RevocationMethod.Staple, RevocationStatus.Unavailable)
                     {
                         Source = "staple",
                         ThisUpdate = result.StapledOcspResponse.ThisUpdate,
                         NextUpdate = result.StapledOcspResponse.NextUpdate,
-                        Message = "the issuer of '" + leaf.Subject + "' is not at hand (neither sent by the server nor a trusted root), so the staple's signature cannot be checked.",
+                        Message = notAnswered ?? "the issuer of '" + leaf.Subject + "' is not at hand (neither sent by the server nor a trusted root), so the staple's signature cannot be checked.",
                     }
                     : OcspResponseValidator.Validate(result.StapledOcspResponse, leaf, issuer, RevocationMethod.Staple, at);
             }
