@@ -296,6 +296,12 @@ namespace TlsTools
         [Description("A parameter that takes one certificate was given several, none of them (or more than one) with a private key.")]
         public const string MoreThanOneCertificate = nameof(MoreThanOneCertificate);
 
+        // OCSP
+        [Description("An OCSP response is not a well-formed DER OCSPResponse (RFC 6960); the message says what is wrong.")]
+        public const string OcspResponseMalformed = nameof(OcspResponseMalformed);
+
+        [Description("An OCSP response is larger than the parser accepts (256 KiB).")]
+        public const string OcspResponseTooLarge = nameof(OcspResponseTooLarge);
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

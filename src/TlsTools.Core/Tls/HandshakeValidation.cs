@@ -37,6 +37,7 @@ namespace TlsTools.Tls
             if (crls != null) request.Crls = crls;
             ForName(request, result.Target);
             result.Validation = ChainValidator.Validate(request, cancellationToken);
+            Stapling.Judge(result, trustedRoots);
             return result.Validation;
         }
 
