@@ -30,6 +30,7 @@ namespace TlsTools.Validation
         public const string DepthExceeded = "DepthExceeded";
         public const string WorkLimitExceeded = "WorkLimitExceeded";
         public const string InternalError = "InternalError";
+        public const string RevocationUnavailable = "RevocationUnavailable";
 
         /// <summary>Every name above, for completers and documentation.</summary>
         public static readonly string[] All =
@@ -37,7 +38,7 @@ namespace TlsTools.Validation
             Signature, Expired, NotYetValid, BasicConstraints, PathLength, KeyUsage, ExtendedKeyUsage, NameConstraints,
             HostnameMismatch, IpMismatch, EmailMismatch, UnknownCriticalExtension, Revoked, CrlInvalid, WeakAlgorithm,
             WeakKey, UntrustedRoot, SelfSigned, MissingIssuer, MalformedCertificate, PolicyConstraints, DepthExceeded,
-            WorkLimitExceeded, InternalError,
+            WorkLimitExceeded, InternalError, RevocationUnavailable,
         };
     }
 
@@ -64,7 +65,7 @@ namespace TlsTools.Validation
     }
 
     /// <summary>The outcome of <see cref="ChainValidator.Validate"/>. Holds no references back to itself (safe to serialize).</summary>
-    public sealed class ChainValidationResult
+    public sealed partial class ChainValidationResult
     {
         internal ChainValidationResult(bool isValid, Certificate[] chain, ValidationFailure[] failures, DateTime validatedAt,
             ValidationPurpose purpose, int signatureChecks, int candidatePaths)

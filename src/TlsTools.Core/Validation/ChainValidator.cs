@@ -148,7 +148,7 @@ namespace TlsTools.Validation
         }
 
         private ChainValidationResult Result(bool valid, List<CertInfo> path, List<ValidationFailure> failures) =>
-            new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths);
+            WithRevocation(new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths), path);
 
         private void Record(List<CertInfo> path, List<ValidationFailure> failures, int score)
         {
