@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using TlsTools.Formats;
 using TlsTools.Net;
 using TlsTools.Pki;
+using TlsTools.Revocation;
+using TlsTools.Revocation.Online;
 using TlsTools.Tls;
 using TlsTools.Validation;
 
@@ -67,6 +69,16 @@ namespace TlsTools.Scanning
 
         /// <summary>Empty when <see cref="IsValid"/>.</summary>
         public List<ChainProblem> ValidationFailures { get; set; } = new List<ChainProblem>();
+
+        /// <summary>How revocation was decided per certificate of the validated path (-Online fetches OCSP answers and CRLs).</summary>
+        public RevocationInfo[] Revocation { get; set; } = Array.Empty<RevocationInfo>();
+
+        /// <summary>Certificates -Online fetched from AIA caIssuers because the server did not send them.</summary>
+        public AiaFetchedCertificate[] CompletedFromAia { get; set; } = Array.Empty<AiaFetchedCertificate>();
+
+        /// <summary>-Online findings that do not fail the chain: IncompleteChain (the server sent too few certificates; AIA
+        /// completed the chain) and RevocationUnavailable (with -RevocationFailure Warn).</summary>
+        public List<ChainProblem> Findings { get; set; } = new List<ChainProblem>();
 
         public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
     }
@@ -154,7 +166,7 @@ namespace TlsTools.Scanning
             foreach (var chain in profile.CertificateChains)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                r.CertificateChains.Add(Validate(chain, target, cancellationToken));
+                r.CertificateChains.Add(await ValidateAsync(chain, target, options.Online, cancellationToken).ConfigureAwait(false));
             }
             if (r.TlsVersions.Contains(TlsVersion.Tls13))
             {
@@ -166,7 +178,7 @@ namespace TlsTools.Scanning
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var entries = await Tls13ChainsAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
                     foreach (var entry in entries)
-                        r.CertificateChains.Add(Validate(entry, target, cancellationToken));
+                        r.CertificateChains.Add(await ValidateAsync(entry, target, options.Online, cancellationToken).ConfigureAwait(false));
                     r.ProbeCount += 2;
                     if (tls13Only && r.AlpnProtocols.Count == 0)
                     {
@@ -200,7 +212,7 @@ namespace TlsTools.Scanning
             return r;
         }
 
-        private static ServedCertificateChain Validate(CertificateChainEntry entry, TlsTarget target, CancellationToken ct)
+        private static async Task<ServedCertificateChain> ValidateAsync(CertificateChainEntry entry, TlsTarget target, OnlineSession? online, CancellationToken ct)
         {
             var served = new ServedCertificateChain
             {
@@ -244,7 +256,13 @@ namespace TlsTools.Scanning
             var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth };
             foreach (var c in served.Certificates.Skip(1)) request.Intermediates.Add(c);
             HandshakeValidation.ForName(request, servedFor);
-            var result = ChainValidator.Validate(request, ct);
+            var result = online != null
+                ? await OnlineChainValidator.ValidateAsync(request, online, ct).ConfigureAwait(false)
+                : ChainValidator.Validate(request, ct);
+            served.Revocation = result.Revocation;
+            served.CompletedFromAia = result.CompletedFromAia;
+            served.Findings.AddRange(result.Warnings.Where(w => w.Check == ValidationCheck.IncompleteChain || w.Check == ValidationCheck.RevocationUnavailable)
+                .Select(w => new ChainProblem { Check = w.Check, Subject = w.Certificate?.Subject, Message = w.Message }));
             served.IsValid = result.IsValid && unreadable.Count == 0;
             served.ValidationFailures.AddRange(result.Failures.Select(f => new ChainProblem
             {

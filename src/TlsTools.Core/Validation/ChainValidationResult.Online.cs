@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using TlsTools.Pki;
 using TlsTools.Revocation;
 
@@ -37,5 +39,17 @@ namespace TlsTools.Validation
         /// <summary>Certificates fetched from AIA caIssuers URLs to build the path (-Online); empty when none was needed.
         /// The chain as sent was incomplete when this is not empty.</summary>
         public AiaFetchedCertificate[] CompletedFromAia { get; internal set; } = Array.Empty<AiaFetchedCertificate>();
+
+        /// <summary>This result with <paramref name="more"/> added to its <see cref="Warnings"/> (the rest unchanged).</summary>
+        internal ChainValidationResult WithWarnings(IEnumerable<ValidationWarning> more)
+        {
+            var added = more.ToArray();
+            if (added.Length == 0) return this;
+            return new ChainValidationResult(IsValid, Chain, Failures, ValidatedAt, Purpose, SignatureChecks, CandidatePaths, Warnings.Concat(added).ToArray())
+            {
+                Revocation = Revocation,
+                CompletedFromAia = CompletedFromAia,
+            };
+        }
     }
 }

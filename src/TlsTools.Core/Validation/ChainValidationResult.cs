@@ -31,6 +31,7 @@ namespace TlsTools.Validation
         public const string WorkLimitExceeded = "WorkLimitExceeded";
         public const string InternalError = "InternalError";
         public const string RevocationUnavailable = "RevocationUnavailable";
+        public const string IncompleteChain = "IncompleteChain";
 
         /// <summary>Every name above, for completers and documentation.</summary>
         public static readonly string[] All =
@@ -38,7 +39,7 @@ namespace TlsTools.Validation
             Signature, Expired, NotYetValid, BasicConstraints, PathLength, KeyUsage, ExtendedKeyUsage, NameConstraints,
             HostnameMismatch, IpMismatch, EmailMismatch, UnknownCriticalExtension, Revoked, CrlInvalid, WeakAlgorithm,
             WeakKey, UntrustedRoot, SelfSigned, MissingIssuer, MalformedCertificate, PolicyConstraints, DepthExceeded,
-            WorkLimitExceeded, InternalError, RevocationUnavailable,
+            WorkLimitExceeded, InternalError, RevocationUnavailable, IncompleteChain,
         };
     }
 
@@ -68,11 +69,12 @@ namespace TlsTools.Validation
     public sealed partial class ChainValidationResult
     {
         internal ChainValidationResult(bool isValid, Certificate[] chain, ValidationFailure[] failures, DateTime validatedAt,
-            ValidationPurpose purpose, int signatureChecks, int candidatePaths)
+            ValidationPurpose purpose, int signatureChecks, int candidatePaths, ValidationWarning[]? warnings = null)
         {
             IsValid = isValid;
             Chain = chain;
             Failures = failures;
+            Warnings = warnings ?? Array.Empty<ValidationWarning>();
             ValidatedAt = validatedAt;
             Purpose = purpose;
             SignatureChecks = signatureChecks;
@@ -87,6 +89,14 @@ namespace TlsTools.Validation
         /// <summary>Empty when <see cref="IsValid"/>; otherwise at least one failure.</summary>
         public ValidationFailure[] Failures { get; }
 
+        /// <summary>
+        /// What the certificates of <see cref="Chain"/> do wrong without failing it: profile rules the trust anchor breaks
+        /// (authorityKeyIdentifier contents, no subjectKeyIdentifier, a non-critical basicConstraints, X.509 version 1, ...),
+        /// and a certificate issued directly by an anchor without subjectKeyIdentifier that has no authorityKeyIdentifier
+        /// keyIdentifier. The same rules fail an intermediate or a leaf. Empty when there is nothing to say.
+        /// </summary>
+        public ValidationWarning[] Warnings { get; }
+
         /// <summary>The time validation was done for (UTC, whole seconds).</summary>
         public DateTime ValidatedAt { get; }
 
@@ -99,6 +109,6 @@ namespace TlsTools.Validation
         public int CandidatePaths { get; }
 
         public override string ToString() =>
-            IsValid ? "Valid (" + Chain.Length + " certificates)" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
+            IsValid ? "Valid (" + Chain.Length + " certificates" + (Warnings.Length > 0 ? ", " + Warnings.Length + " warning" + (Warnings.Length > 1 ? "s" : "") : "") + ")" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
     }
 }

@@ -38,7 +38,8 @@ namespace TlsTools.Validation
             at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
             try
             {
-                return new PathSearch(request, at, cancellationToken).Run();
+                var search = new PathSearch(request, at, cancellationToken);
+                return search.WithRevocation(search.Run());
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -148,7 +149,7 @@ namespace TlsTools.Validation
         }
 
         private ChainValidationResult Result(bool valid, List<CertInfo> path, List<ValidationFailure> failures) =>
-            WithRevocation(new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths), path);
+            new ChainValidationResult(valid, path.Select(c => c.Certificate).ToArray(), failures.ToArray(), _at, _purpose, _signatureChecks, _paths);
 
         private void Record(List<CertInfo> path, List<ValidationFailure> failures, int score)
         {

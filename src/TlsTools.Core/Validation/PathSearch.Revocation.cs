@@ -90,9 +90,11 @@ namespace TlsTools.Validation
         private static string Unavailable(string who, RevocationInfo info) =>
             "the revocation status of " + who + " is " + info.Status + " (" + Describe(info) + (info.Message != null ? ": " + info.Message : "") + ")";
 
-        /// <summary>Sets <see cref="ChainValidationResult.Revocation"/> for the reported path and, under Warn, its warnings.</summary>
-        private ChainValidationResult WithRevocation(ChainValidationResult result, List<CertInfo> path)
+        /// <summary>The result with <see cref="ChainValidationResult.Revocation"/> for its path and, under Warn, the warnings for undecided ones.</summary>
+        internal ChainValidationResult WithRevocation(ChainValidationResult result)
         {
+            var path = result.Chain.Select(CertInfo.Of).ToList();
+            var warnings = new List<ValidationWarning>();
             var infos = new RevocationInfo[path.Count];
             bool anchored = path.Count > 0 && _anchorIdentities.Contains(path[path.Count - 1].Identity + "|" + path[path.Count - 1].Certificate.ThumbprintSha256);
             for (int i = 0; i < path.Count; i++)
@@ -105,11 +107,11 @@ namespace TlsTools.Validation
                 }
                 infos[i] = Decide(path[i], i + 1 < path.Count ? path[i + 1] : null);
                 if (Undecided(infos[i]) && _request.RevocationFailure == RevocationFailureAction.Warn)
-                    result.AddWarning(new ValidationFailure(path[i].Certificate, ValidationCheck.RevocationUnavailable,
+                    warnings.Add(new ValidationWarning(path[i].Certificate, ValidationCheck.RevocationUnavailable,
                         Unavailable(Describe(path[i], i, path.Count, anchored), infos[i]) + "; the chain is not failed for it (-RevocationFailure Warn)"));
             }
             result.Revocation = infos;
-            return result;
+            return result.WithWarnings(warnings);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Net;
 using TlsTools.PowerShell.Infrastructure;
+using TlsTools.Revocation.Online;
 using TlsTools.Scanning;
 
 namespace TlsTools.PowerShell.Commands
@@ -17,6 +18,7 @@ namespace TlsTools.PowerShell.Commands
     public sealed class GetTlsServerProfileCommand : TlsTargetCmdlet<TlsTarget>
     {
         private int _targets;
+        private OnlineSession? _online;
 
         /// <summary>How many targets are scanned at once (default 4); each target uses up to 8 connections at a time.</summary>
         [Parameter]
@@ -28,7 +30,27 @@ namespace TlsTools.PowerShell.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSeconds { get; set; } = 5;
 
+        /// <summary>Chain validation fetches what is missing: intermediates from AIA caIssuers, OCSP answers, CRLs (each fetch bounded by -TimeoutSeconds).</summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary>What an Unknown or Unavailable revocation answer does: Warn (default) or Fail (check RevocationUnavailable).</summary>
+        [Parameter]
+        public RevocationFailureAction RevocationFailure { get; set; } = RevocationFailureAction.Warn;
+
         protected override int Throttle => ThrottleLimit;
+
+        protected override void BeginProcessing()
+        {
+            // One run: each URL is fetched at most once for all targets.
+            if (Online) _online = new OnlineSession(TimeSpan.FromSeconds(TimeoutSeconds), RevocationFailure);
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            _online?.Dispose();
+        }
 
         protected override void ProcessRecord()
         {
@@ -38,7 +60,7 @@ namespace TlsTools.PowerShell.Commands
 
         protected override async Task RunAsync(TlsTarget target, Action<Action> emit, CancellationToken cancellationToken)
         {
-            var options = new ScanOptions(target) { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
+            var options = new ScanOptions(target) { Timeout = TimeSpan.FromSeconds(TimeoutSeconds), Online = _online };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);
             try
