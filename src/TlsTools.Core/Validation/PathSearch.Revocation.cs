@@ -63,8 +63,9 @@ namespace TlsTools.Validation
             return crl ?? answer ?? new RevocationInfo(c.Certificate, RevocationMethod.None, RevocationStatus.Unknown);
         }
 
+        /// <summary>An answer that decides nothing: Unavailable, or Unknown from a responder (Method None with Unknown is "not checked").</summary>
         private static bool Undecided(RevocationInfo info) =>
-            info.Method != RevocationMethod.None && (info.Status == RevocationStatus.Unknown || info.Status == RevocationStatus.Unavailable);
+            info.Status == RevocationStatus.Unavailable || (info.Status == RevocationStatus.Unknown && info.Method != RevocationMethod.None);
 
         private static string Describe(RevocationInfo info) =>
             (info.Method == RevocationMethod.Staple ? "the stapled OCSP response" : info.Method + " " + (info.Source ?? "")).Trim();
