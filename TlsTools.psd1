@@ -9,7 +9,7 @@
     Description          = 'Certificates and TLS for PowerShell on Linux, macOS and Windows: keys, requests, CAs, certificates and CRLs; every common format; chain validation that explains itself; TLS handshakes shown message by message; server scans.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
-    FormatsToProcess     = @('module/TlsTools.format.ps1xml', 'module/Validation.format.ps1xml', 'module/Tls.format.ps1xml', 'module/Scanning.format.ps1xml')
+    FormatsToProcess     = @('module/TlsTools.format.ps1xml', 'module/Validation.format.ps1xml', 'module/Tls.format.ps1xml', 'module/Scanning.format.ps1xml', 'module/Ocsp.format.ps1xml')
     TypesToProcess       = @('module/TlsTools.types.ps1xml')
     CmdletsToExport      = @(
         'New-PrivateKey'
@@ -17,6 +17,7 @@
         'New-CaCertificate'
         'New-Certificate'
         'New-CertificateRevocationList'
+        'New-OcspResponse'
         'Read-Certificate'
         'Read-PrivateKey'
         'Read-CertificateRequest'

@@ -275,6 +275,13 @@ namespace TlsTools
         [Description("The password does not decrypt the file.")]
         public const string WrongPassword = nameof(WrongPassword);
 
+        // OCSP
+        [Description("An OCSP response is not a well-formed DER OCSPResponse (RFC 6960); the message says what is wrong.")]
+        public const string OcspResponseMalformed = nameof(OcspResponseMalformed);
+
+        [Description("An OCSP response is larger than the parser accepts (256 KiB).")]
+        public const string OcspResponseTooLarge = nameof(OcspResponseTooLarge);
+
         // Online fetching (-Online: AIA caIssuers, CRL distribution points, OCSP responders)
         [Description("An online fetch (AIA caIssuers, CRL distribution point or OCSP responder) failed: refused, an HTTP error status, too many redirects or an unsupported URL.")]
         public const string OnlineFetchFailed = nameof(OnlineFetchFailed);

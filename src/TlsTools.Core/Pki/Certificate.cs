@@ -16,7 +16,7 @@ namespace TlsTools.Pki
     /// An X.509 certificate as TlsTools shows it, optionally carrying its private key.
     /// Immutable; everything shown is read from the DER encoding in <see cref="GetRawData"/>.
     /// </summary>
-    public sealed class Certificate : IEquatable<Certificate>
+    public sealed partial class Certificate : IEquatable<Certificate>
     {
         private readonly byte[] _der;
         private readonly Lazy<SanSet> _sans;
