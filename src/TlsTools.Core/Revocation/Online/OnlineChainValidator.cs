@@ -107,7 +107,7 @@ namespace TlsTools.Revocation.Online
             List<AiaFetchedCertificate> fetched, List<ValidationWarning> problems, CancellationToken ct)
         {
             var added = new List<Certificate>();
-            foreach (var text in CertificateUrls.CaIssuers(orphan))
+            foreach (var text in orphan.CaIssuersUrls)
             {
                 if (!tried.Add(text)) continue;
                 var url = OnlineSession.HttpUrl(text, out var why);
@@ -161,7 +161,7 @@ namespace TlsTools.Revocation.Online
                 answer.Ocsp = ocsp;
                 if (ocsp.Status == RevocationStatus.Good || ocsp.Status == RevocationStatus.Revoked) return answer;
             }
-            var urls = CertificateUrls.CrlDistributionPoints(certificate);
+            var urls = certificate.CrlDistributionPoints;
             foreach (var text in urls)
             {
                 var url = OnlineSession.HttpUrl(text, out var why);
@@ -183,7 +183,7 @@ namespace TlsTools.Revocation.Online
                     answer.Problems.Add(e.Message + " (" + e.ErrorId + ")");
                 }
             }
-            if (urls.Count > 0 && answer.Crls.Count > 0)
+            if (urls.Length > 0 && answer.Crls.Count > 0)
                 answer.Problems.Add("the CRL from " + answer.Crls[0].Url + " does not decide it (another issuer, or scoped to other certificates)");
             return answer;
         }
