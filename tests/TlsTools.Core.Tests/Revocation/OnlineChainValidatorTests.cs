@@ -224,6 +224,64 @@ namespace TlsTools.Tests.Revocation
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "took " + clock.Elapsed);
         }
 
+        private Certificate OcspLeaf(string ocspPath) =>
+            Issuance.CreateLeaf(new CertificateOptions { DnsNames = { "www.example.com" }, OcspUrls = { _http.Url(ocspPath) }, CrlDistributionPoints = { _http.Url("/inter.crl") } },
+                _inter.WithPrivateKey(_interKey), null, KeyFactory.Generate(KeyAlgorithm.EcdsaP256));
+
+        private byte[] OcspAnswer(Certificate leaf, RevocationStatus status) =>
+            OcspResponseBuilder.Build(new OcspResponseOptions
+            {
+                Certificate = leaf, Issuer = _inter.WithPrivateKey(_interKey), Status = status,
+                RevocationReason = status == RevocationStatus.Revoked ? RevocationReason.KeyCompromise : null,
+                RevocationTime = status == RevocationStatus.Revoked ? DateTime.UtcNow.AddHours(-1) : null,
+            }).GetRawData();
+
+        [Fact]
+        public async Task Ocsp_GoodAndRevoked_ArePostedAndDecide_AndACrlIsNotFetchedThen()
+        {
+            _http.Route("/inter.crl", Crl(_inter).GetRawData());
+            var good = OcspLeaf("/ocsp-good");
+            var revoked = OcspLeaf("/ocsp-revoked");
+            _http.Route("/ocsp-good", _ => OnlineReply.Of(OcspAnswer(good, RevocationStatus.Good)));
+            _http.Route("/ocsp-revoked", _ => OnlineReply.Of(OcspAnswer(revoked, RevocationStatus.Revoked)));
+            using var session = Session();
+
+            var g = await OnlineChainValidator.ValidateAsync(Request(good, true), session);
+            Assert.True(g.IsValid, string.Join("; ", g.Failures.Select(f => f.Message)));
+            Assert.Equal((RevocationMethod.Ocsp, RevocationStatus.Good, _http.Url("/ocsp-good")), (g.Revocation[0].Method, g.Revocation[0].Status, g.Revocation[0].Source));
+            Assert.Contains("POST /ocsp-good", _http.Requests);
+            Assert.DoesNotContain("GET /inter.crl", _http.Requests);
+
+            var r = await OnlineChainValidator.ValidateAsync(Request(revoked, true), session);
+            Assert.False(r.IsValid);
+            Assert.Contains(r.Failures, f => f.Check == ValidationCheck.Revoked && f.Certificate == revoked && f.Message.Contains("Ocsp"));
+            Assert.Equal((RevocationMethod.Ocsp, RevocationStatus.Revoked), (r.Revocation[0].Method, r.Revocation[0].Status));
+            Assert.NotNull(r.Revocation[0].Reason);
+        }
+
+        [Fact]
+        public async Task Ocsp_AnswerForAnotherCertificateOrGarbage_FallsBackToTheCrl()
+        {
+            _http.Route("/inter.crl", Crl(_inter).GetRawData());
+            var leaf = OcspLeaf("/ocsp-wrong");
+            var other = OcspLeaf("/unused");
+            _http.Route("/ocsp-wrong", _ => OnlineReply.Of(OcspAnswer(other, RevocationStatus.Good)));
+            using var session = Session(RevocationFailureAction.Fail);
+            var result = await OnlineChainValidator.ValidateAsync(Request(leaf, true), session);
+            Assert.Equal((RevocationMethod.Crl, RevocationStatus.Good), (result.Revocation[0].Method, result.Revocation[0].Status));
+            Assert.Contains("POST /ocsp-wrong", _http.Requests);
+            Assert.Contains("GET /inter.crl", _http.Requests);
+
+            _http.Route("/inter.crl", _ => new OnlineReply { Status = 500 });
+            var garbage = OcspLeaf("/ocsp-garbage");
+            _http.Route("/ocsp-garbage", Encoding.ASCII.GetBytes("no"));
+            var none = await OnlineChainValidator.ValidateAsync(Request(garbage, true), Session(RevocationFailureAction.Fail));
+            Assert.False(none.IsValid);
+            Assert.Equal((RevocationMethod.Ocsp, RevocationStatus.Unavailable), (none.Revocation[0].Method, none.Revocation[0].Status));
+            Assert.Contains(ErrorIds.OnlineResponseInvalid, none.Revocation[0].Message);
+            Assert.Contains("HTTP 500", none.Revocation[0].Message);
+        }
+
         [Fact]
         public void ACallerGivenCrl_ReportsMethodCrl()
         {

@@ -205,7 +205,7 @@ namespace TlsTools.Revocation.Online
                 string why = Problems.Count > 0 ? string.Join("; ", Problems) : "it names no OCSP responder and no CRL distribution point";
                 if (Ocsp != null)
                 {
-                    if (Problems.Count > 0 && Ocsp.Message == null) Ocsp.Message = why;
+                    if (Problems.Count > 0) Ocsp.Message = why; // every responder and CRL tried, in order
                     return Ocsp;
                 }
                 var method = CrlUrl != null ? RevocationMethod.Crl : RevocationMethod.None;
