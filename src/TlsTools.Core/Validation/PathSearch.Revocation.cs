@@ -67,8 +67,10 @@ namespace TlsTools.Validation
         private static bool Undecided(RevocationInfo info) =>
             info.Status == RevocationStatus.Unavailable || (info.Status == RevocationStatus.Unknown && info.Method != RevocationMethod.None);
 
+        /// <summary>Where an answer came from, in words; empty when nothing could be asked.</summary>
         private static string Describe(RevocationInfo info) =>
-            (info.Method == RevocationMethod.Staple ? "the stapled OCSP response" : info.Method + " " + (info.Source ?? "")).Trim();
+            info.Method == RevocationMethod.Staple ? "the stapled OCSP response" :
+            info.Method == RevocationMethod.None ? "" : (info.Method + " " + (info.Source ?? "")).Trim();
 
         /// <summary>Part of <see cref="Evaluate"/> on an anchored path: answers that say Revoked, and Unknown/Unavailable under Fail.</summary>
         private void CheckRevocationAnswers(List<CertInfo> path, List<ValidationFailure> f)
@@ -89,7 +91,8 @@ namespace TlsTools.Validation
         }
 
         private static string Unavailable(string who, RevocationInfo info) =>
-            "the revocation status of " + who + " is " + info.Status + " (" + Describe(info) + (info.Message != null ? ": " + info.Message : "") + ")";
+            "the revocation status of " + who + " is " + info.Status + " (" +
+            string.Join(": ", new[] { Describe(info), info.Message }.Where(s => !string.IsNullOrEmpty(s))) + ")";
 
         /// <summary>The result with <see cref="ChainValidationResult.Revocation"/> for its path and, under Warn, the warnings for undecided ones.</summary>
         internal ChainValidationResult WithRevocation(ChainValidationResult result)
