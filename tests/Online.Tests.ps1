@@ -234,6 +234,28 @@ Describe 'Test-CertificateChain -Online against openssl ocsp and python http.ser
         (Get-HttpCount) | Should -BeGreaterThan $before
     }
 
+    It 'stops at once on Ctrl+C while a responder never answers' {
+        $null = New-Leaf hangs -Ocsp "$H/__hang" -Crl ''
+        $before = Get-HttpCount
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Leaf, $Inter, $Root)
+                    Import-Module $Module
+                    Test-CertificateChain -Certificate $Leaf -Intermediate $Inter -TrustedRoot $Root -DnsName hangs.example.test -Online -TimeoutSeconds 600
+                }).AddArgument((Join-Path $RepoRoot 'TlsTools.psd1')).AddArgument((Join-Path $Dir 'hangs.pem')).AddArgument((Join-Path $Dir 'inter.pem')).AddArgument((Join-Path $Dir 'root.pem'))
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ((Get-HttpCount) -eq $before -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            (Get-HttpCount) | Should -BeGreaterThan $before -Because 'the responder must have been asked before Ctrl+C'
+            $async.IsCompleted | Should -BeFalse -Because 'the responder never answers and the timeout is 600 s'
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally { $ps.Dispose() }
+    }
+
     It 'fetches each URL once per run: a pipeline of three certificates asks the CRL once' {
         $leaves = 1..3 | ForEach-Object { New-Leaf ("once$_") -Ocsp '' -Crl "$H/inter.crl?once" }
         $before = Get-HttpCount
