@@ -43,17 +43,17 @@ namespace TlsTools.Validation
         };
     }
 
-    /// <summary>One reason a chain is not valid.</summary>
-    public sealed class ValidationFailure
+    /// <summary>Something validation found about a certificate of the chain: a <see cref="ValidationFailure"/> or a <see cref="ValidationWarning"/>.</summary>
+    public abstract class ValidationFinding
     {
-        public ValidationFailure(Certificate? certificate, string check, string message)
+        private protected ValidationFinding(Certificate? certificate, string check, string message)
         {
             Certificate = certificate;
             Check = check ?? throw new ArgumentNullException(nameof(check));
             Message = message ?? throw new ArgumentNullException(nameof(message));
         }
 
-        /// <summary>The certificate the failure is about, or null when it is about the chain as a whole.</summary>
+        /// <summary>The certificate the finding is about, or null when it is about the chain as a whole.</summary>
         public Certificate? Certificate { get; }
 
         /// <summary>A stable name from <see cref="ValidationCheck"/>.</summary>
@@ -63,6 +63,14 @@ namespace TlsTools.Validation
         public string Message { get; }
 
         public override string ToString() => Check + ": " + Message;
+    }
+
+    /// <summary>One reason a chain is not valid.</summary>
+    public sealed class ValidationFailure : ValidationFinding
+    {
+        public ValidationFailure(Certificate? certificate, string check, string message) : base(certificate, check, message)
+        {
+        }
     }
 
     /// <summary>The outcome of <see cref="ChainValidator.Validate"/>. Holds no references back to itself (safe to serialize).</summary>
