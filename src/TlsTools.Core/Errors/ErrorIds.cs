@@ -302,6 +302,19 @@ namespace TlsTools
 
         [Description("An OCSP response is larger than the parser accepts (256 KiB).")]
         public const string OcspResponseTooLarge = nameof(OcspResponseTooLarge);
+
+        // Online fetching (-Online: AIA caIssuers, CRL distribution points, OCSP responders)
+        [Description("An online fetch (AIA caIssuers, CRL distribution point or OCSP responder) failed: refused, an HTTP error status, too many redirects or an unsupported URL.")]
+        public const string OnlineFetchFailed = nameof(OnlineFetchFailed);
+
+        [Description("An online fetch got no complete answer within the per-request timeout.")]
+        public const string OnlineFetchTimeout = nameof(OnlineFetchTimeout);
+
+        [Description("An online fetch returned more bytes than the size limit allows; the rest was not read.")]
+        public const string OnlineResponseTooLarge = nameof(OnlineResponseTooLarge);
+
+        [Description("What an online fetch returned is not a certificate, CRL or OCSP response that can be read.")]
+        public const string OnlineResponseInvalid = nameof(OnlineResponseInvalid);
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

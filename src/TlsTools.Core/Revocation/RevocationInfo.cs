@@ -62,6 +62,6 @@ namespace TlsTools.Revocation
         public string? Message { get; set; }
 
         public override string ToString() =>
-            Method == RevocationMethod.None ? "not checked" : Method + ": " + Status + (Reason != null ? " (" + Reason + ")" : "");
+            Method == RevocationMethod.None ? (Status == RevocationStatus.Unavailable ? "Unavailable" : "not checked") : Method + ": " + Status + (Reason != null ? " (" + Reason + ")" : "");
     }
 }

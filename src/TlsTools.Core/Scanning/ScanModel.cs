@@ -38,6 +38,9 @@ namespace TlsTools.Scanning
         /// <summary>Parallel connections to the target (1..64). Default 8.</summary>
         public int MaxConcurrency { get; set; } = 8;
 
+        /// <summary>-Online: chains are validated with AIA, OCSP and CRL fetching through this run; null fetches nothing.</summary>
+        public TlsTools.Revocation.Online.OnlineSession? Online { get; set; }
+
         /// <summary>ALPN protocol ids offered one at a time (TLS ≤ 1.2 ServerHello shows the answer).</summary>
         public IList<string> AlpnProtocols { get; set; } = new List<string> { "h2", "http/1.1", "http/1.0", "spdy/3.1", "acme-tls/1" };
 

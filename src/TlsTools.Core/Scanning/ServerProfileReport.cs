@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using TlsTools.Formats;
 using TlsTools.Net;
 using TlsTools.Pki;
+using TlsTools.Revocation;
+using TlsTools.Revocation.Online;
 using TlsTools.Tls;
 using TlsTools.Validation;
 
@@ -70,6 +72,16 @@ namespace TlsTools.Scanning
 
         /// <summary>What the path does wrong without failing (<see cref="ChainValidationResult.Warnings"/>: profile rules the trust anchor breaks).</summary>
         public List<ChainProblem> ValidationWarnings { get; set; } = new List<ChainProblem>();
+
+        /// <summary>How revocation was decided per certificate of the validated path (-Online fetches OCSP answers and CRLs).</summary>
+        public RevocationInfo[] Revocation { get; set; } = Array.Empty<RevocationInfo>();
+
+        /// <summary>Certificates -Online fetched from AIA caIssuers because the server did not send them.</summary>
+        public AiaFetchedCertificate[] CompletedFromAia { get; set; } = Array.Empty<AiaFetchedCertificate>();
+
+        /// <summary>-Online findings that do not fail the chain: IncompleteChain (the server sent too few certificates; AIA
+        /// completed the chain) and RevocationUnavailable (with -RevocationFailure Warn).</summary>
+        public List<ChainProblem> Findings { get; set; } = new List<ChainProblem>();
 
         public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
     }
@@ -157,7 +169,7 @@ namespace TlsTools.Scanning
             foreach (var chain in profile.CertificateChains)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                r.CertificateChains.Add(Validate(chain, target, options, cancellationToken));
+                r.CertificateChains.Add(await ValidateAsync(chain, target, options, cancellationToken).ConfigureAwait(false));
             }
             if (r.TlsVersions.Contains(TlsVersion.Tls13))
             {
@@ -169,7 +181,7 @@ namespace TlsTools.Scanning
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var entries = await Tls13ChainsAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
                     foreach (var entry in entries)
-                        r.CertificateChains.Add(Validate(entry, target, options, cancellationToken));
+                        r.CertificateChains.Add(await ValidateAsync(entry, target, options, cancellationToken).ConfigureAwait(false));
                     r.ProbeCount += 2;
                     if (tls13Only && r.AlpnProtocols.Count == 0)
                     {
@@ -203,7 +215,7 @@ namespace TlsTools.Scanning
             return r;
         }
 
-        private static ServedCertificateChain Validate(CertificateChainEntry entry, TlsTarget target, ScanOptions options, CancellationToken ct)
+        private static async Task<ServedCertificateChain> ValidateAsync(CertificateChainEntry entry, TlsTarget target, ScanOptions options, CancellationToken ct)
         {
             var served = new ServedCertificateChain
             {
@@ -247,7 +259,13 @@ namespace TlsTools.Scanning
             var request = new ChainValidationRequest(leaf) { Purpose = ValidationPurpose.ServerAuth, TrustedRoots = options.TrustedRoots };
             foreach (var c in served.Certificates.Skip(1).Concat(options.Intermediates)) request.Intermediates.Add(c);
             HandshakeValidation.ForName(request, servedFor);
-            var result = ChainValidator.Validate(request, ct);
+            var result = options.Online != null
+                ? await OnlineChainValidator.ValidateAsync(request, options.Online, ct).ConfigureAwait(false)
+                : ChainValidator.Validate(request, ct);
+            served.Revocation = result.Revocation;
+            served.CompletedFromAia = result.CompletedFromAia;
+            served.Findings.AddRange(result.Warnings.Where(w => w.Check == ValidationCheck.IncompleteChain || w.Check == ValidationCheck.RevocationUnavailable)
+                .Select(w => new ChainProblem { Check = w.Check, Subject = w.Certificate?.Subject, Message = w.Message }));
             served.IsValid = result.IsValid && unreadable.Count == 0;
             served.ValidationFailures.AddRange(result.Failures.Select(f => new ChainProblem
             {

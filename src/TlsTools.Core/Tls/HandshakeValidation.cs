@@ -9,7 +9,7 @@ using TlsTools.Validation;
 namespace TlsTools.Tls
 {
     /// <summary>Validates the certificates a server sent in a handshake, for the name the client asked for.</summary>
-    public static class HandshakeValidation
+    public static partial class HandshakeValidation
     {
         /// <summary>
         /// Runs <see cref="ChainValidator.Validate"/> on <see cref="HandshakeResult.Certificates"/> (leaf first, the rest as
@@ -27,6 +27,16 @@ namespace TlsTools.Tls
             IList<CertificateRevocationList>? crls = null)
         {
             if (result == null) throw new ArgumentNullException(nameof(result));
+            var request = RequestFor(result, trustedRoots, crls);
+            if (request == null) return null;
+            result.Validation = ChainValidator.Validate(request, cancellationToken);
+            Stapling.Judge(result, trustedRoots);
+            return result.Validation;
+        }
+
+        /// <summary>The validation request for the chain <paramref name="result"/> holds; null when the server sent no certificate.</summary>
+        internal static ChainValidationRequest? RequestFor(HandshakeResult result, IList<Certificate>? trustedRoots, IList<CertificateRevocationList>? crls)
+        {
             if (result.Certificates.Length == 0) return null;
             var request = new ChainValidationRequest(result.Certificates[0])
             {
@@ -36,9 +46,7 @@ namespace TlsTools.Tls
             };
             if (crls != null) request.Crls = crls;
             ForName(request, result.Target);
-            result.Validation = ChainValidator.Validate(request, cancellationToken);
-            Stapling.Judge(result, trustedRoots);
-            return result.Validation;
+            return request;
         }
 
         /// <summary>Sets the name a chain from <paramref name="target"/> is validated for: <see cref="TlsTarget.ValidationName"/>, as an

@@ -32,7 +32,7 @@ namespace TlsTools.Validation
     }
 
     /// <summary>The input of <see cref="ChainValidator.Validate"/>.</summary>
-    public sealed class ChainValidationRequest
+    public sealed partial class ChainValidationRequest
     {
         /// <summary>Default for <see cref="MaxDepth"/>.</summary>
         public const int DefaultMaxDepth = 8;

@@ -33,13 +33,16 @@ namespace TlsTools.Validation
         /// <summary>The leaf requires an OCSP staple (TLS feature status_request) and the server stapled none that can be trusted.</summary>
         public const string MustStaple = "MustStaple";
 
+        public const string RevocationUnavailable = "RevocationUnavailable";
+        public const string IncompleteChain = "IncompleteChain";
+
         /// <summary>Every name above, for completers and documentation.</summary>
         public static readonly string[] All =
         {
             Signature, Expired, NotYetValid, BasicConstraints, PathLength, KeyUsage, ExtendedKeyUsage, NameConstraints,
             HostnameMismatch, IpMismatch, EmailMismatch, UnknownCriticalExtension, Revoked, CrlInvalid, WeakAlgorithm,
             WeakKey, UntrustedRoot, SelfSigned, MissingIssuer, MalformedCertificate, PolicyConstraints, DepthExceeded,
-            WorkLimitExceeded, InternalError, MustStaple,
+            WorkLimitExceeded, InternalError, MustStaple, RevocationUnavailable, IncompleteChain,
         };
     }
 
@@ -74,7 +77,7 @@ namespace TlsTools.Validation
     }
 
     /// <summary>The outcome of <see cref="ChainValidator.Validate"/>. Holds no references back to itself (safe to serialize).</summary>
-    public sealed class ChainValidationResult
+    public sealed partial class ChainValidationResult
     {
         internal ChainValidationResult(bool isValid, Certificate[] chain, ValidationFailure[] failures, DateTime validatedAt,
             ValidationPurpose purpose, int signatureChecks, int candidatePaths, ValidationWarning[]? warnings = null)

@@ -38,7 +38,8 @@ namespace TlsTools.Validation
             at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
             try
             {
-                return new PathSearch(request, at, cancellationToken).Run();
+                var search = new PathSearch(request, at, cancellationToken);
+                return search.WithRevocation(search.Run());
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

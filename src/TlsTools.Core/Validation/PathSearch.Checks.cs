@@ -92,7 +92,11 @@ namespace TlsTools.Validation
                 }
             }
 
-            if (anchored) CheckRevocation(path, f);
+            if (anchored)
+            {
+                CheckRevocation(path, f);
+                CheckRevocationAnswers(path, f);
+            }
             return f;
         }
 
@@ -435,6 +439,7 @@ namespace TlsTools.Validation
                         continue;
                     }
                     var entry = crl.Crl.Bc.GetRevokedCertificate(c.Serial);
+                    NoteCrl(c, issuer, crl, entry);
                     if (entry != null)
                     {
                         string reason = "";

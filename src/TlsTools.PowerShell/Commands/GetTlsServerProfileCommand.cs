@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Net;
 using TlsTools.PowerShell.Infrastructure;
+using TlsTools.Revocation.Online;
 using TlsTools.Scanning;
 
 namespace TlsTools.PowerShell.Commands
@@ -17,6 +18,7 @@ namespace TlsTools.PowerShell.Commands
     public sealed class GetTlsServerProfileCommand : TlsTargetCmdlet<TlsTarget>
     {
         private int _targets;
+        private OnlineSession? _online;
 
         /// <summary>How many targets are scanned at once (default 4); each target uses up to 8 connections at a time.</summary>
         [Parameter]
@@ -42,7 +44,27 @@ namespace TlsTools.PowerShell.Commands
         [CertificateInput]
         public Pki.Certificate[] Intermediate { get; set; } = Array.Empty<Pki.Certificate>();
 
+        /// <summary>Chain validation fetches what is missing: intermediates from AIA caIssuers, OCSP answers, CRLs (each fetch bounded by -TimeoutSeconds).</summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary>What an Unknown or Unavailable revocation answer does: Warn (default) or Fail (check RevocationUnavailable).</summary>
+        [Parameter]
+        public RevocationFailureAction RevocationFailure { get; set; } = RevocationFailureAction.Warn;
+
         protected override int Throttle => ThrottleLimit;
+
+        protected override void BeginProcessing()
+        {
+            // One run: each URL is fetched at most once for all targets.
+            if (Online) _online = new OnlineSession(TimeSpan.FromSeconds(TimeoutSeconds), RevocationFailure);
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            _online?.Dispose();
+        }
 
         protected override void ProcessRecord()
         {
@@ -57,6 +79,7 @@ namespace TlsTools.PowerShell.Commands
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 TrustedRoots = TrustedRoot == null ? null : Array.ConvertAll(TrustedRoot, c => c.WithoutPrivateKey()),
                 Intermediates = Array.ConvertAll(Intermediate, c => c.WithoutPrivateKey()),
+                Online = _online,
             };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);

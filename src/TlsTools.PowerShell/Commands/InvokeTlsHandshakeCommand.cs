@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
+using TlsTools.Revocation.Online;
 using TlsTools.Tls;
 
 namespace TlsTools.PowerShell.Commands
@@ -27,6 +28,7 @@ namespace TlsTools.PowerShell.Commands
     public sealed class InvokeTlsHandshakeCommand : TlsTargetCmdlet<HandshakeOptions>
     {
         private string? _keyLogPath;
+        private OnlineSession? _online;
 
         [Parameter]
         [ArgumentCompleter(typeof(TlsVersionCompleter))]
@@ -69,6 +71,14 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>Validation fetches what is missing: intermediates from AIA caIssuers, OCSP answers, CRLs (each fetch bounded by -TimeoutSeconds).</summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary>What an Unknown or Unavailable revocation answer does: Warn (default) or Fail (check RevocationUnavailable).</summary>
+        [Parameter]
+        public RevocationFailureAction RevocationFailure { get; set; } = RevocationFailureAction.Warn;
+
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSeconds { get; set; } = 10;
@@ -95,6 +105,8 @@ namespace TlsTools.PowerShell.Commands
                 if (KeyLogFile != null) _keyLogPath = ResolveOutputPath(KeyLogFile);
                 // Options no target could use stop the command once, before any connection.
                 TlsClientRunner.Plan.From(Options(TlsTarget.Create("localhost")));
+                // One run: each URL is fetched at most once for all targets.
+                if (Online && !SkipCertificateCheck) _online = new OnlineSession(TimeSpan.FromSeconds(TimeoutSeconds), RevocationFailure);
             }
             catch (TlsToolsException e)
             {
@@ -111,7 +123,9 @@ namespace TlsTools.PowerShell.Commands
         protected override async Task RunAsync(HandshakeOptions target, Action<Action> emit, CancellationToken cancellationToken)
         {
             var result = await new TlsClientRunner().HandshakeAsync(target, cancellationToken).ConfigureAwait(false);
-            if (!SkipCertificateCheck)
+            if (_online != null)
+                await HandshakeValidation.ValidateOnlineAsync(result, TrustedRoot, Crl, _online, cancellationToken).ConfigureAwait(false);
+            else if (!SkipCertificateCheck)
                 HandshakeValidation.Validate(result, TrustedRoot, cancellationToken, Crl);
             emit(() =>
             {
@@ -121,6 +135,12 @@ namespace TlsTools.PowerShell.Commands
                 else if (result.ErrorId != null)
                     WriteError(ErrorRecords.From(result.ErrorId, result.ErrorKind ?? ErrorKind.WriteError, result.Error ?? result.ErrorId, result));
             });
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            _online?.Dispose();
         }
 
         private HandshakeOptions Options(TlsTarget target) => new HandshakeOptions(target)

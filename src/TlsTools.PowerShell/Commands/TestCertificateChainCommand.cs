@@ -6,6 +6,7 @@ using System.Net;
 using System.Threading;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
+using TlsTools.Revocation.Online;
 using TlsTools.Validation;
 
 namespace TlsTools.PowerShell.Commands
@@ -30,6 +31,7 @@ namespace TlsTools.PowerShell.Commands
         private List<Certificate> _intermediates = new List<Certificate>();
         private List<Certificate>? _trustedRoots;
         private List<CertificateRevocationList> _crls = new List<CertificateRevocationList>();
+        private OnlineSession? _online;
 
         /// <summary>
         /// The certificate to validate: TlsTools or X509Certificate2 objects, paths (string or FileInfo), PEM text, or an
@@ -91,6 +93,19 @@ namespace TlsTools.PowerShell.Commands
         [ValidateRange(0, 64)]
         public int MaxDepth { get; set; } = ChainValidationRequest.DefaultMaxDepth;
 
+        /// <summary>Fetch what is missing: intermediates from AIA caIssuers, OCSP answers, CRLs from distribution points. Without it nothing is fetched.</summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary>What an Unknown or Unavailable revocation answer does: Warn (default; a warning, the chain stays valid) or Fail (check RevocationUnavailable).</summary>
+        [Parameter]
+        public RevocationFailureAction RevocationFailure { get; set; } = RevocationFailureAction.Warn;
+
+        /// <summary>With -Online: the bound on each fetch, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSeconds { get; set; } = 5;
+
         /// <summary>Writes only $true or $false per input.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -104,6 +119,8 @@ namespace TlsTools.PowerShell.Commands
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustedRoot)))
                 _trustedRoots = ReadCallInput(() => _reader.ReadCertificates(TrustedRoot)).Select(c => c.WithoutPrivateKey()).ToList();
             _crls = ReadCallInput(() => _reader.ReadCrls(Crl));
+            // One run: each URL is fetched at most once for the whole pipeline.
+            if (Online) _online = new OnlineSession(TimeSpan.FromSeconds(TimeoutSeconds), RevocationFailure);
         }
 
         protected override void ProcessRecord()
@@ -136,13 +153,16 @@ namespace TlsTools.PowerShell.Commands
                 Purpose = Purpose,
                 Crls = _crls,
                 MaxDepth = MaxDepth,
+                RevocationFailure = RevocationFailure,
             };
             SetReferenceName(request);
 
             ChainValidationResult result;
             try
             {
-                result = ChainValidator.Validate(request, _cancel.Token);
+                result = _online != null
+                    ? OnlineChainValidator.ValidateAsync(request, _online, _cancel.Token).GetAwaiter().GetResult()
+                    : ChainValidator.Validate(request, _cancel.Token);
             }
             catch (OperationCanceledException)
             {
@@ -160,7 +180,17 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void StopProcessing() => _cancel.Cancel();
 
-        public void Dispose() => _cancel.Dispose();
+        protected override void EndProcessing()
+        {
+            _online?.Dispose();
+            _online = null;
+        }
+
+        public void Dispose()
+        {
+            _online?.Dispose();
+            _cancel.Dispose();
+        }
 
         /// <summary>
         /// The name to check, from the parameter set. A host name that is an IP literal (e.g. a HostName property of
