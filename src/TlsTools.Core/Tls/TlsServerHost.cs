@@ -57,6 +57,10 @@ namespace TlsTools.Tls
 
         /// <summary>Keep this many recent connections in <see cref="TlsServerHost.RecentConnections"/>.</summary>
         public int HistorySize { get; set; } = 100;
+
+        /// <summary>What the server speaks before TLS: None (default), or Smtp, Imap, Pop3 (a greeting, capabilities with STARTTLS,
+        /// then TLS once the client asks).</summary>
+        public TlsTools.Net.StartTlsProtocol StartTls { get; set; }
     }
 
     /// <summary>One connection a <see cref="TlsServerHost"/> handled.</summary>
@@ -128,6 +132,7 @@ namespace TlsTools.Tls
                     "The server certificate '" + cert.Subject + "' carries no private key; read it with its key to serve it.");
             if (Credentials.SchemesFor(cert, true).Length == 0)
                 throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
+            TlsTools.Net.StartTls.StartTlsNegotiator.CheckServe(options.StartTls);
             if (options.Port < 0 || options.Port > 65535)
                 throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
             _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
@@ -219,6 +224,7 @@ namespace TlsTools.Tls
             try
             {
                 socket.NoDelay = true;
+                await TlsTools.Net.StartTls.StartTlsNegotiator.ServeAsync(socket, _options.StartTls, _options.Certificate!.DnsNames.FirstOrDefault() ?? "localhost", cts.Token).ConfigureAwait(false);
                 protocol.Accept(server);
                 await pump.HandshakeAsync(() => server.Completed).ConfigureAwait(false);
                 record.HandshakeMilliseconds = Math.Round(clock.Elapsed.TotalMilliseconds, 3);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
 using TlsTools.Tls;
@@ -52,6 +53,11 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public SwitchParameter RequireClientCertificate { get; set; }
 
+        /// <summary>Speak SMTP, IMAP or POP3 before TLS: a minimal greeting and capabilities with STARTTLS, then TLS when the client asks.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        [ValidateSet(nameof(StartTlsProtocol.None), nameof(StartTlsProtocol.Smtp), nameof(StartTlsProtocol.Imap), nameof(StartTlsProtocol.Pop3))]
+        public StartTlsProtocol StartTls { get; set; }
+
         /// <summary>Roots a client certificate must chain to; given alone, a client certificate is asked for but optional.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
         public Certificate[]? TrustedRoot { get; set; }
@@ -77,6 +83,7 @@ namespace TlsTools.PowerShell.Commands
                     Alpn = Alpn,
                     RequireClientCertificate = RequireClientCertificate,
                     TrustedRoots = TrustedRoot,
+                    StartTls = StartTls,
                 });
                 TlsServerRegistry.Add(server);
                 WriteObject(server);
