@@ -119,6 +119,8 @@ namespace TlsTools.Net.StartTls
             while (true)
             {
                 int nl = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                if (nl - _start >= MaxLineBytes || (nl < 0 && _end - _start >= MaxLineBytes))
+                    throw ProtocolError("sent a line longer than " + MaxLineBytes + " bytes", Latin1.GetString(_buffer, _start, Math.Min(MaxQuoteChars, _end - _start)));
                 if (nl >= 0)
                 {
                     var raw = Take(nl + 1 - _start);
@@ -128,8 +130,6 @@ namespace TlsTools.Net.StartTls
                     LastHeard = line;
                     return (line, raw);
                 }
-                if (_end - _start >= MaxLineBytes)
-                    throw ProtocolError("sent a line longer than " + MaxLineBytes + " bytes", Latin1.GetString(_buffer, _start, Math.Min(MaxQuoteChars, _end - _start)));
                 await FillAsync().ConfigureAwait(false);
             }
         }
