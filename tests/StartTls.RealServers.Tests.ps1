@@ -50,11 +50,10 @@ Describe 'STARTTLS with real servers' -Tag Long, RealServers {
         $script:SslScans = @{}
         foreach ($info in [TlsTools.Net.StartTls.StartTlsProtocols]::All) {
             $endpoint = "$($info.Protocol)"
-            if (-not $info.SslscanName -or -not $Servers.Endpoints.ContainsKey($endpoint) -or $Servers.Missing.ContainsKey($endpoint)) { continue }
+            if (-not $info.SslscanName -or $info.Protocol -eq 'Ldap' -or -not $Servers.Endpoints.ContainsKey($endpoint) -or $Servers.Missing.ContainsKey($endpoint)) { continue }
             $psi = [Diagnostics.ProcessStartInfo]::new('sslscan')
             foreach ($a in @('--no-colour', "--starttls-$($info.SslscanName)", "--sni-name=$Sni", '--no-heartbleed', '--no-compression', '--no-renegotiation', '--no-fallback', '--no-groups', "127.0.0.1:$($Servers.Endpoints[$endpoint])")) { $psi.ArgumentList.Add($a) }
-            if ($info.Protocol -eq 'Xmpp') { $psi.ArgumentList.Insert(1, '--xmpp-server') }
-            $psi.UseShellExecute = $false
+                $psi.UseShellExecute = $false
             $psi.RedirectStandardOutput = $true
             $psi.RedirectStandardError = $true
             $p = [Diagnostics.Process]::Start($psi)
@@ -62,7 +61,7 @@ Describe 'STARTTLS with real servers' -Tag Long, RealServers {
         }
         # One profile per endpoint, all at once.
         $script:Profiles = @{}
-        $targets = foreach ($e in 'Smtp', 'Imap', 'Pop3', 'Ftp', 'Ldap', 'Postgres', 'Mysql', 'Xmpp') {
+        $targets = foreach ($e in 'Smtp', 'Imap', 'Pop3', 'Ftp', 'Postgres', 'Mysql', 'Xmpp') {
             if ($Servers.Endpoints.ContainsKey($e) -and -not $Servers.Missing.ContainsKey($e)) {
                 [pscustomobject]@{ HostName = '127.0.0.1'; Port = $Servers.Endpoints[$e]; ServerName = $Sni; StartTls = $e }
             }
@@ -114,9 +113,11 @@ Describe 'STARTTLS with real servers' -Tag Long, RealServers {
         $r.CipherSuite | Should -Be $o.Suite
     }
 
+    # Not LDAP: sslscan 2.0.7 --starttls-ldap fails against slapd 2.5 ("STARTLS LDAP connection ... failed with unknown error")
+    # before any TLS, so there is nothing to compare with; LDAP's handshake is compared with openssl s_client above.
     It '<Endpoint>: Get-TlsServerProfile over STARTTLS finds the same TLS 1.2-and-older suites as sslscan --starttls-<Name>' -ForEach @(
         @{ Endpoint = 'Smtp'; Name = 'smtp' }, @{ Endpoint = 'Imap'; Name = 'imap' }, @{ Endpoint = 'Pop3'; Name = 'pop3' },
-        @{ Endpoint = 'Ftp'; Name = 'ftp' }, @{ Endpoint = 'Ldap'; Name = 'ldap' }, @{ Endpoint = 'Postgres'; Name = 'psql' },
+        @{ Endpoint = 'Ftp'; Name = 'ftp' }, @{ Endpoint = 'Postgres'; Name = 'psql' },
         @{ Endpoint = 'Mysql'; Name = 'mysql' }, @{ Endpoint = 'Xmpp'; Name = 'xmpp' }
     ) {
         $null = Assert-Endpoint $Endpoint

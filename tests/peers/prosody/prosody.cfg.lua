@@ -16,3 +16,5 @@ modules_enabled = { "tls"; "saslauth"; "disco"; "dialback" }
 c2s_require_encryption = true
 ssl = { certificate = "@CERT@"; key = "@KEY@"; }
 VirtualHost "mail.tlstools.test"
+-- sslscan --starttls-xmpp opens its stream to the host it connects to (no way to name the domain): serve that too.
+VirtualHost "127.0.0.1"
