@@ -164,39 +164,46 @@ namespace TlsTools.Tests.Net
     /// <summary>Each dialect against a scripted peer on loopback: the transcript, the errors, the bounds and cancellation.</summary>
     public sealed class StartTlsNegotiationTests
     {
-        /// <summary>Runs <paramref name="server"/> on one accepted connection while the client negotiates; returns the transcript.</summary>
-        private static async Task<List<TranscriptMessage>> RunAsync(StartTlsProtocol protocol, Func<NetworkStream, Task> server,
-            CancellationToken ct = default, string serverName = "mail.example.test")
+        /// <summary>A connected loopback pair: the client socket (with its target for <paramref name="protocol"/>) and the accepted server side.</summary>
+        private static async Task<(Socket Client, Socket Server, TlsTarget Target)> PairAsync(StartTlsProtocol protocol, string? serverName = null)
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             try
             {
                 var target = TlsTarget.Create("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, serverName, protocol);
-                var accept = listener.AcceptTcpClientAsync();
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, target.Port);
-                using var peer = await accept;
-                var serverTask = Task.Run(async () =>
-                {
-                    try { await server(peer.GetStream()); } catch (IOException) { } catch (ObjectDisposedException) { }
-                });
-                var transcript = new List<TranscriptMessage>();
-                try
-                {
-                    await StartTlsNegotiator.NegotiateAsync(socket, target, ct, transcript);
-                }
-                finally
-                {
-                    socket.Dispose();
-                    await Task.WhenAny(serverTask, Task.Delay(5000));
-                }
-                return transcript;
+                var accept = listener.AcceptSocketAsync();
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await client.ConnectAsync(IPAddress.Loopback, target.Port);
+                return (client, await accept, target);
             }
             finally
             {
                 listener.Stop();
             }
+        }
+
+        /// <summary>Runs <paramref name="server"/> on one accepted connection while the client negotiates; returns the transcript.</summary>
+        private static async Task<List<TranscriptMessage>> RunAsync(StartTlsProtocol protocol, Func<NetworkStream, Task> server,
+            CancellationToken ct = default, string serverName = "mail.example.test")
+        {
+            var (socket, accepted, target) = await PairAsync(protocol, serverName);
+            using var peer = new NetworkStream(accepted, ownsSocket: true);
+            var serverTask = Task.Run(async () =>
+            {
+                try { await server(peer); } catch (IOException) { } catch (ObjectDisposedException) { }
+            });
+            var transcript = new List<TranscriptMessage>();
+            try
+            {
+                await StartTlsNegotiator.NegotiateAsync(socket, target, ct, transcript);
+            }
+            finally
+            {
+                socket.Dispose();
+                await Task.WhenAny(serverTask, Task.Delay(5000));
+            }
+            return transcript;
         }
 
         private static async Task Say(NetworkStream s, params string[] lines)
@@ -421,23 +428,14 @@ namespace TlsTools.Tests.Net
         [Fact]
         public async Task Cancellation_EndsASilentPreambleAtOnce()
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            try
+            var (client, silent, target) = await PairAsync(StartTlsProtocol.Imap); // the server accepts and never says a word
+            using (client)
+            using (silent)
             {
-                var target = TlsTarget.Create("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, null, StartTlsProtocol.Imap);
-                var accept = listener.AcceptSocketAsync();
-                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await client.ConnectAsync(IPAddress.Loopback, target.Port);
-                using var silent = await accept; // accepts and never says a word
                 using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
                 var clock = Stopwatch.StartNew();
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StartTlsNegotiator.NegotiateAsync(client, target, cts.Token));
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "took " + clock.Elapsed);
-            }
-            finally
-            {
-                listener.Stop();
             }
         }
 
@@ -446,24 +444,15 @@ namespace TlsTools.Tests.Net
         {
             foreach (var protocol in new[] { StartTlsProtocol.Smtp, StartTlsProtocol.Imap, StartTlsProtocol.Pop3 })
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                try
+                var (client, server, target) = await PairAsync(protocol);
+                using (client)
+                using (server)
                 {
-                    var target = TlsTarget.Create("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, null, protocol);
-                    var accept = listener.AcceptSocketAsync();
-                    using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    await client.ConnectAsync(IPAddress.Loopback, target.Port);
-                    using var server = await accept;
                     var serve = StartTlsNegotiator.ServeAsync(server, protocol, "mail.example.test", CancellationToken.None);
                     var transcript = new List<TranscriptMessage>();
                     await StartTlsNegotiator.NegotiateAsync(client, target, CancellationToken.None, transcript);
                     await serve;
                     Assert.True(transcript.Count >= 3, protocol + ": " + transcript.Count);
-                }
-                finally
-                {
-                    listener.Stop();
                 }
             }
             Assert.False(StartTlsNegotiator.CanServe(StartTlsProtocol.Ldap));
