@@ -82,4 +82,26 @@ Describe 'examples/' {
         ($lines | Where-Object { $_ -match '^SERVER_TRAFFIC_SECRET_0 ' }).Count | Should -Be 1
         Get-Content -Raw ([IO.Path]::ChangeExtension($log, '.mmd')) | Should -Match 'sequenceDiagram'
     }
+    It 'Get-StartTlsCertificateReport.ps1 reports days to expiry and verdicts for STARTTLS servers from a CSV (host, port, StartTls)' {
+        $root = New-CaCertificate -Subject 'CN=StartTls Example Root'
+        $smtp = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName mail.test -IpAddress 127.0.0.1 -ValidityDays 10) -StartTls Smtp
+        $imap = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName imap.test -IpAddress 127.0.0.1 -ValidityDays 200) -StartTls Imap
+        $plain = Start-TlsServer -Certificate (New-Certificate -SelfSigned -DnsName plain.test -IpAddress 127.0.0.1)
+        try {
+            $csv = Join-Path $TestDrive 'servers.csv'
+            "host,port,StartTls`n127.0.0.1,$($smtp.Port),Smtp`n127.0.0.1,$($imap.Port),Imap`n127.0.0.1,$($smtp.Port),Pop3`n127.0.0.1,$($plain.Port)," | Set-Content $csv
+            $out = Join-Path $TestDrive 'report.csv'
+            $rows = @(& (Join-Path $RepoRoot 'examples/Get-StartTlsCertificateReport.ps1') -Path $csv -TrustedRoot $root -OutputPath $out | Sort-Object StartTls, Server)
+            $rows.Count | Should -Be 4
+            $bySmtp = $rows | Where-Object StartTls -eq 'Smtp'
+            $bySmtp.Status | Should -Be 'ExpiresSoon'
+            $bySmtp.DaysUntilExpiry | Should -BeIn 9, 10
+            $bySmtp.ChainVerdict | Should -BeLike 'Valid*'
+            ($rows | Where-Object StartTls -eq 'Imap').Status | Should -Be 'OK'
+            ($rows | Where-Object StartTls -eq 'Pop3').Status | Should -Be 'NoStartTls'
+            ($rows | Where-Object StartTls -eq 'None').Status | Should -Be 'Invalid'
+            @(Import-Csv $out).Count | Should -Be 4
+            { & (Join-Path $RepoRoot 'examples/Get-StartTlsCertificateReport.ps1') -Path $csv -TrustedRoot $root -OutputPath $out } | Should -Throw '*use -Force*'
+        } finally { $smtp, $imap, $plain | Stop-TlsServer }
+    }
 }

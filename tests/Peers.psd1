@@ -10,5 +10,13 @@
         @{ Command = 'python3';     Apt = 'python3';   Brew = 'python@3' }
         # The OS trust store as Debian ships it (Mozilla's roots): the trust-anchor tests read every root in it.
         @{ Command = 'ca-certificates.crt'; Paths = @('/etc/ssl/certs/ca-certificates.crt'); Apt = 'ca-certificates'; Brew = 'ca-certificates' }
+        # The real servers of the STARTTLS tests (tests/StartTls.RealServers.Tests.ps1, bench/StartTls.Bench.ps1).
+        @{ Command = 'postfix';       Paths = @('/usr/sbin/postfix');  Apt = 'postfix';    Group = 'StartTls' }
+        @{ Command = 'dovecot';       Paths = @('/usr/sbin/dovecot');  Apt = 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-managesieved', 'dovecot-lmtpd'; Group = 'StartTls' }
+        @{ Command = 'vsftpd';        Paths = @('/usr/sbin/vsftpd');   Apt = 'vsftpd';     Group = 'StartTls' }
+        @{ Command = 'slapd';         Paths = @('/usr/sbin/slapd');    Apt = 'slapd';      Group = 'StartTls' }
+        @{ Command = 'pg_ctlcluster'; Apt = 'postgresql';     Group = 'StartTls' }
+        @{ Command = 'mariadbd';      Paths = @('/usr/sbin/mariadbd'); Apt = 'mariadb-server'; Group = 'StartTls' }
+        @{ Command = 'prosody';       Apt = 'prosody';        Group = 'StartTls' }
     )
 }

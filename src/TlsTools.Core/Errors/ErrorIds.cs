@@ -315,6 +315,19 @@ namespace TlsTools
 
         [Description("What an online fetch returned is not a certificate, CRL or OCSP response that can be read.")]
         public const string OnlineResponseInvalid = nameof(OnlineResponseInvalid);
+
+        // STARTTLS
+        [Description("The server does not offer STARTTLS (its capabilities lack it, or it answered 'no'); the message quotes what it said.")]
+        public const string StartTlsNotOffered = nameof(StartTlsNotOffered);
+
+        [Description("The server refused the STARTTLS request or turned the connection away before it; the message quotes what it said.")]
+        public const string StartTlsRefused = nameof(StartTlsRefused);
+
+        [Description("The server answered out of protocol before TLS (closed, sent too much, or sent data after agreeing to start TLS); the message quotes what it said.")]
+        public const string StartTlsProtocolError = nameof(StartTlsProtocolError);
+
+        [Description("A TLS server (Start-TlsServer -StartTls) can speak only SMTP, IMAP and POP3 before TLS.")]
+        public const string StartTlsServerUnsupported = nameof(StartTlsServerUnsupported);
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

@@ -2,14 +2,42 @@ using System;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using StartTlsTable = TlsTools.Net.StartTls.StartTlsProtocols;
 
 namespace TlsTools.Net
 {
-    /// <summary>What is spoken on the connection before TLS starts. Only <see cref="None"/> today (STARTTLS comes later).</summary>
+    /// <summary>What is spoken on the connection before TLS starts (the names of <c>openssl s_client -starttls</c>; see
+    /// <see cref="StartTlsTable"/> for the well-known port of each).</summary>
     public enum StartTlsProtocol
     {
         /// <summary>TLS from the first byte.</summary>
         None = 0,
+        /// <summary>SMTP (RFC 3207): EHLO, STARTTLS. Ports 25 and 587.</summary>
+        Smtp,
+        /// <summary>LMTP (RFC 2033): LHLO, STARTTLS. Port 24.</summary>
+        Lmtp,
+        /// <summary>IMAP (RFC 3501): CAPABILITY, STARTTLS. Port 143.</summary>
+        Imap,
+        /// <summary>POP3 (RFC 2595): CAPA, STLS. Port 110.</summary>
+        Pop3,
+        /// <summary>ManageSieve (RFC 5804): STARTTLS. Port 4190.</summary>
+        Sieve,
+        /// <summary>FTP (RFC 4217): AUTH TLS. Port 21.</summary>
+        Ftp,
+        /// <summary>LDAP (RFC 4511): the StartTLS extended operation. Port 389.</summary>
+        Ldap,
+        /// <summary>PostgreSQL: SSLRequest. Port 5432.</summary>
+        Postgres,
+        /// <summary>MySQL and MariaDB: the SSL request packet. Port 3306.</summary>
+        Mysql,
+        /// <summary>XMPP client-to-server (RFC 6120): starttls. Port 5222.</summary>
+        Xmpp,
+        /// <summary>XMPP server-to-server (RFC 6120): starttls. Port 5269.</summary>
+        XmppServer,
+        /// <summary>NNTP (RFC 4642): STARTTLS. Port 119.</summary>
+        Nntp,
+        /// <summary>IRC (IRCv3): STARTTLS. Port 6667.</summary>
+        Irc,
     }
 
     /// <summary>
@@ -24,6 +52,9 @@ namespace TlsTools.Net
     /// <para>The SNI rule: no server name given (null) → the host when it is a DNS name, no SNI when it is an IP literal; a name → that
     /// name; an empty (or blank) name → no SNI. Certificates are validated for <see cref="ValidationName"/>: the SNI name when one
     /// is sent, else the host (an IP literal is checked against the certificate's iPAddress names).</para>
+    /// <para>The STARTTLS rule: a protocol given is used (<see cref="StartTlsProtocol.None"/>: TLS from the first byte, whatever the
+    /// port); none given (null) → the protocol the port is well known for (<see cref="StartTlsTable.ForPort"/>: 25 and
+    /// 587 SMTP, 143 IMAP, 5432 PostgreSQL, ...), else None. Implicit-TLS ports (465, 993, 995, 636, 990, 5223) imply None.</para>
     /// <para>Errors (<see cref="TlsToolsException"/>, ErrorKind InvalidArgument): InvalidTarget (empty, malformed, or not a DNS
     /// name or IP literal), InvalidPort (not 1..65535), PortConflict (a port in the text and a different port given),
     /// InvalidServerName (a server name that is not a DNS name).</para>
@@ -63,7 +94,7 @@ namespace TlsTools.Net
         /// <summary><see cref="Address"/> as an address (kept off the public surface so results serialize plainly).</summary>
         internal IPAddress? IPAddress { get; }
 
-        /// <summary>What is spoken before TLS; <see cref="StartTlsProtocol.None"/> for now.</summary>
+        /// <summary>What is spoken before TLS: the protocol given, else the one the port implies (see the remarks), else None.</summary>
         public StartTlsProtocol StartTls { get; }
 
         /// <summary>The name the server's certificate is validated for: the SNI name, else the host (without a trailing dot).</summary>
@@ -77,7 +108,7 @@ namespace TlsTools.Net
         /// a text port that differs from it is a PortConflict. <paramref name="serverName"/> follows the SNI rule.
         /// </summary>
         /// <exception cref="TlsToolsException">InvalidTarget, InvalidPort, PortConflict or InvalidServerName.</exception>
-        public static TlsTarget Parse(string text, int? port = null, string? serverName = null)
+        public static TlsTarget Parse(string text, int? port = null, string? serverName = null, StartTlsProtocol? startTls = null)
         {
             if (port != null) CheckPort(port.Value, text);
             var s = (text ?? "").Trim();
@@ -127,12 +158,12 @@ namespace TlsTools.Net
             if (textPort != null && port != null && textPort != port)
                 throw new TlsToolsException(ErrorIds.PortConflict, ErrorKind.InvalidArgument,
                     "The target '" + text + "' names port " + textPort + " and port " + port + " was given too; give the port once.", target: text);
-            return Create(host, textPort ?? port ?? DefaultPort, serverName);
+            return Create(host, textPort ?? port ?? DefaultPort, serverName, startTls);
         }
 
         /// <summary>A target from its parts: <paramref name="host"/> is a DNS name or IP literal (IPv6 with or without brackets), no port.</summary>
         /// <exception cref="TlsToolsException">InvalidTarget, InvalidPort or InvalidServerName.</exception>
-        public static TlsTarget Create(string host, int port = DefaultPort, string? serverName = null)
+        public static TlsTarget Create(string host, int port = DefaultPort, string? serverName = null, StartTlsProtocol? startTls = null)
         {
             CheckPort(port, host);
             var h = (host ?? "").Trim();
@@ -153,8 +184,12 @@ namespace TlsTools.Net
             {
                 h = ToDnsName(h) ?? throw Invalid(host, "'" + h + "' is not a DNS name or an IP address.");
             }
-            return new TlsTarget(h, literal, port, SniFor(h, literal != null, serverName), null, StartTlsProtocol.None);
+            return new TlsTarget(h, literal, port, SniFor(h, literal != null, serverName), null, startTls ?? StartTlsTable.ForPort(port));
         }
+
+        /// <summary>The same target with another STARTTLS choice (null: the one the port implies; None: TLS from the first byte).</summary>
+        public TlsTarget WithStartTls(StartTlsProtocol? startTls) =>
+            new TlsTarget(Host, IsIPAddress ? IPAddress : null, Port, ServerName, IsIPAddress ? null : IPAddress, startTls ?? StartTlsTable.ForPort(Port));
 
         /// <summary>The same target with another SNI choice (null: the default rule; empty: none; a name: that name).</summary>
         /// <exception cref="TlsToolsException">InvalidServerName.</exception>

@@ -101,6 +101,9 @@ namespace TlsTools.Scanning
         public string IPAddress { get; set; } = "";
         public string? ServerName { get; set; }
 
+        /// <summary>The protocol every probe spoke before TLS (STARTTLS), or None.</summary>
+        public StartTlsProtocol StartTls => Target?.StartTls ?? StartTlsProtocol.None;
+
         /// <summary>Oldest first.</summary>
         public List<TlsVersion> TlsVersions { get; set; } = new List<TlsVersion>();
 

@@ -20,6 +20,11 @@ namespace TlsTools.Tls
                     result.ErrorId = ErrorIds.ConnectTimeout;
                     result.Error = "Connecting to " + where + " timed out after " + (options.ConnectTimeout ?? options.Timeout).TotalSeconds + " s.";
                 }
+                else if (phase == "starttls")
+                {
+                    result.ErrorId = ErrorIds.HandshakeTimeout;
+                    result.Error = "The STARTTLS (" + result.Target.StartTls + ") preamble with " + where + " did not complete within " + options.Timeout.TotalSeconds + " s.";
+                }
                 else
                 {
                     result.ErrorId = ErrorIds.HandshakeTimeout;

@@ -143,6 +143,10 @@ namespace TlsTools.Tls
                 case TranscriptMessageType.Alert:
                     parts.Add(f["Level"] as string ?? "");
                     break;
+                case TranscriptMessageType.StartTls:
+                    // The preamble line(s) as said, on one line: "EHLO tlstools.invalid", "250-mail | 250 STARTTLS".
+                    if (f["Text"] is string said) parts.Add(said.Replace("\r", "").Replace("\n", " | "));
+                    break;
             }
             return string.Join(", ", parts.Where(p => p.Length > 0));
         }

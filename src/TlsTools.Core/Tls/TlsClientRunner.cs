@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Org.BouncyCastle.Tls;
 using TlsTools.Net;
+using TlsTools.Net.StartTls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace TlsTools.Tls
@@ -49,6 +50,8 @@ namespace TlsTools.Tls
             KeyLogCrypto? keyLog = options.KeyLogPath != null ? new KeyLogCrypto() : null;
             var crypto = keyLog ?? new ClientCrypto(Credentials.Random);
             var client = new RunnerClient(crypto, options, plan);
+            var preamble = new System.Collections.Generic.List<TranscriptMessage>();
+            double startTlsMs = 0;
             Socket? socket = null;
             ProtocolPump? pump = null;
             string phase = "connect";
@@ -63,13 +66,19 @@ namespace TlsTools.Tls
                 result.IPAddress = connection.RemoteAddress.ToString();
                 result.ConnectMilliseconds = Math.Round(total.Elapsed.TotalMilliseconds, 3);
 
-                phase = "handshake";
+                // STARTTLS: the plaintext preamble, when the target names a protocol (its messages come first in the transcript).
+                phase = "starttls";
                 recorder.Restart();
+                await StartTlsNegotiator.NegotiateAsync(socket!, connection.Target, linked.Token, options.CaptureTranscript ? preamble : null, () => recorder.ElapsedMs).ConfigureAwait(false);
+                startTlsMs = connection.Target.StartTls == StartTlsProtocol.None ? 0 : recorder.ElapsedMs;
+                result.StartTlsMilliseconds = Math.Round(startTlsMs, 3);
+
+                phase = "handshake";
                 var protocol = new CapturingClientProtocol(recorder);
                 pump = new ProtocolPump(protocol, socket!, "server", linked.Token);
                 protocol.Connect(client);
                 await pump.HandshakeAsync(() => client.Completed).ConfigureAwait(false);
-                result.HandshakeMilliseconds = Math.Round(recorder.ElapsedMs, 3);
+                result.HandshakeMilliseconds = Math.Round(recorder.ElapsedMs - startTlsMs, 3);
                 result.Success = true;
 
                 phase = "tickets";
@@ -125,14 +134,14 @@ namespace TlsTools.Tls
                 }
             }
 
-            Fill(result, recorder, client);
+            Fill(result, recorder, client, preamble);
             return result;
         }
 
-        private static void Fill(HandshakeResult result, TranscriptRecorder recorder, RunnerClient client)
+        private static void Fill(HandshakeResult result, TranscriptRecorder recorder, RunnerClient client, System.Collections.Generic.List<TranscriptMessage> preamble)
         {
             var transcript = recorder.Decode(out var ctx);
-            result.Transcript = transcript;
+            result.Transcript = preamble.Count == 0 ? transcript : preamble.Concat(transcript).ToArray();
             result.TlsVersion = client.Version ?? ctx.Version;
             int? suite = client.CipherSuite ?? ctx.CipherSuite;
             if (suite != null)

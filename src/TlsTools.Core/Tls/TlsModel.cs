@@ -45,6 +45,8 @@ namespace TlsTools.Tls
         KeyUpdate,
         ChangeCipherSpec,
         Alert,
+        /// <summary>A line or message of the plaintext STARTTLS preamble (before ClientHello); Fields Protocol and Text say what.</summary>
+        StartTls,
     }
 
     /// <summary>One message of a handshake as it was sent (TLS 1.3 messages after decryption).</summary>
@@ -189,6 +191,9 @@ namespace TlsTools.Tls
 
         /// <summary>The SNI sent; null when none was sent.</summary>
         public string? ServerName => Target.ServerName;
+
+        /// <summary>The protocol spoken before TLS (STARTTLS), or None.</summary>
+        public TlsTools.Net.StartTlsProtocol StartTls => Target.StartTls;
         public TlsVersion? TlsVersion { get; internal set; }
         public string? CipherSuite { get; internal set; }
 
@@ -214,6 +219,9 @@ namespace TlsTools.Tls
 
         public double ConnectMilliseconds { get; internal set; }
         public double HandshakeMilliseconds { get; internal set; }
+
+        /// <summary>Milliseconds of the STARTTLS preamble (after the connect, before the ClientHello); 0 without one.</summary>
+        public double StartTlsMilliseconds { get; internal set; }
 
         /// <summary>NewSessionTicket messages the server sent after a TLS 1.3 handshake, while the client waited for them.</summary>
         public int NewSessionTickets { get; internal set; }

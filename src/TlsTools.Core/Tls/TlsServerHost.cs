@@ -66,6 +66,10 @@ namespace TlsTools.Tls
 
         /// <summary>Keep this many recent connections in <see cref="TlsServerHost.RecentConnections"/>.</summary>
         public int HistorySize { get; set; } = 100;
+
+        /// <summary>What the server speaks before TLS: None (default), or Smtp, Imap, Pop3 (a greeting, capabilities with STARTTLS,
+        /// then TLS once the client asks).</summary>
+        public TlsTools.Net.StartTlsProtocol StartTls { get; set; }
     }
 
     /// <summary>One connection a <see cref="TlsServerHost"/> handled.</summary>
@@ -143,6 +147,7 @@ namespace TlsTools.Tls
             if (options.Crls != null && options.Crls.Count > 0 && (options.TrustedRoots == null || options.TrustedRoots.Count == 0))
                 throw new TlsToolsException(ErrorIds.CrlNeedsTrustedRoot, ErrorKind.InvalidArgument,
                     "CRLs check client certificates only against trusted roots; give the roots the client certificates must chain to as well.");
+            TlsTools.Net.StartTls.StartTlsNegotiator.CheckServe(options.StartTls);
             if (options.Port < 0 || options.Port > 65535)
                 throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
             if (options.OcspResponse != null) ServerStapling.Check(options.OcspResponse);
@@ -235,6 +240,7 @@ namespace TlsTools.Tls
             try
             {
                 socket.NoDelay = true;
+                await TlsTools.Net.StartTls.StartTlsNegotiator.ServeAsync(socket, _options.StartTls, _options.Certificate!.DnsNames.FirstOrDefault() ?? "localhost", cts.Token).ConfigureAwait(false);
                 protocol.Accept(server);
                 await pump.HandshakeAsync(() => server.Completed).ConfigureAwait(false);
                 record.HandshakeMilliseconds = Math.Round(clock.Elapsed.TotalMilliseconds, 3);

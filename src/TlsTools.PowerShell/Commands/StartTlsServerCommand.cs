@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
 using TlsTools.Tls;
@@ -55,6 +56,11 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public SwitchParameter RequireClientCertificate { get; set; }
 
+        /// <summary>Speak SMTP, IMAP or POP3 before TLS: a minimal greeting and capabilities with STARTTLS, then TLS when the client asks.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        [ValidateSet(nameof(StartTlsProtocol.None), nameof(StartTlsProtocol.Smtp), nameof(StartTlsProtocol.Imap), nameof(StartTlsProtocol.Pop3))]
+        public StartTlsProtocol StartTls { get; set; }
+
         /// <summary>Roots a client certificate must chain to; given alone, a client certificate is asked for but optional.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
         [ValidateNotNull]
@@ -94,8 +100,8 @@ namespace TlsTools.PowerShell.Commands
                     RequireClientCertificate = RequireClientCertificate,
                     TrustedRoots = TrustedRoot,
                     Crls = Crl,
-
                     OcspResponse = staple,
+                    StartTls = StartTls,
                 });
                 TlsServerRegistry.Add(server);
                 WriteObject(server);

@@ -26,18 +26,35 @@ namespace TlsTools.PowerShell.Infrastructure
         [AllowNull]
         public string? ServerName { get; set; }
 
+        /// <summary>The protocol spoken before TLS (STARTTLS): Smtp, Lmtp, Imap, Pop3, Sieve, Ftp, Ldap, Postgres, Mysql, Xmpp, XmppServer,
+        /// Nntp, Irc; None turns off what a well-known port implies. Not given (or an empty CSV cell): the port decides.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public StartTlsProtocol? StartTls { get; set; }
+
         /// <summary>This record's target, or null after writing the error of a malformed one (InvalidTarget, InvalidPort, ...).</summary>
         protected TlsTarget? ReadTarget()
         {
             try
             {
-                return TlsTarget.Parse(HostName, Port, ServerName);
+                return TlsTarget.Parse(HostName, Port, ServerName, StartTls);
             }
             catch (TlsToolsException e)
             {
                 WriteFailure(e, HostName);
                 return null;
             }
+        }
+    }
+
+    /// <summary>Turns an empty or blank string (an empty CSV cell) into null, so "not given" binds as not given.</summary>
+    [System.AttributeUsage(System.AttributeTargets.Property | System.AttributeTargets.Field)]
+    public sealed class EmptyAsNullAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+            return value is string s && s.Trim().Length == 0 ? null : inputData;
         }
     }
 }

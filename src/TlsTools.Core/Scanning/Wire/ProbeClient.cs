@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Tls;
 using TlsTools.Net;
+using TlsTools.Net.StartTls;
 
 namespace TlsTools.Scanning.Wire
 {
@@ -73,6 +74,7 @@ namespace TlsTools.Scanning.Wire
             {
                 using (cts.Token.Register(() => socket.Dispose()))
                 {
+                    await StartTlsNegotiator.NegotiateAsync(socket, connection.Target, cts.Token).ConfigureAwait(false);
                     int sent = 0;
                     while (sent < clientHello.Length)
                         sent += await socket.SendAsync(new ArraySegment<byte>(clientHello, sent, clientHello.Length - sent), SocketFlags.None).ConfigureAwait(false);
@@ -85,6 +87,11 @@ namespace TlsTools.Scanning.Wire
                     }
                 }
                 return new ProbeResult(parser.Outcome, parser, parser.Error, connected: connection.Target);
+            }
+            catch (TlsToolsException e) when (StartTlsNegotiator.IsPreambleError(e))
+            {
+                // The STARTTLS preamble failed: no TLS was spoken; the scan reports this error when its first probe meets it.
+                return new ProbeResult(ProbeOutcome.ConnectFailed, parser, e.Message, e);
             }
             catch (Exception e) when (e is SocketException || e is ObjectDisposedException || e is OperationCanceledException || e is System.IO.IOException)
             {
