@@ -31,7 +31,15 @@ namespace TlsTools.Fuzz
             ["transcript"] = Transcript,
             ["chain"] = Chain,
             ["ocsp"] = Ocsp,
+            ["starttls"] = StartTls,
         };
+
+        private static readonly Lazy<System.Net.Sockets.TcpListener> Listener = new Lazy<System.Net.Sockets.TcpListener>(() =>
+        {
+            var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            l.Start();
+            return l;
+        });
 
         private static readonly Lazy<Certificate> OcspLeaf = new Lazy<Certificate>(() =>
             Issuance.CreateLeaf(new CertificateOptions { DnsNames = { "www.example.test" } }, Root.Value, null, KeyFactory.Generate(KeyAlgorithm.EcdsaP256)));
@@ -81,6 +89,39 @@ namespace TlsTools.Fuzz
             if (info.Status != Revocation.RevocationStatus.Unavailable)
                 throw new InvalidOperationException("a fuzzed response was believed (only the fixed issuer's key could sign one)");
             _ = response.ToString() + string.Join(",", response.Certificates.Select(c => c.Subject)) + response.Nonce?.Length;
+        }
+
+        /// <summary>
+        /// The STARTTLS preamble parsers: byte 0 picks the protocol (1-13 of StartTlsProtocol, modulo), the rest is everything
+        /// the server says (sent at once over loopback, then the server closes). It must end with success or a preamble
+        /// error (StartTlsNotOffered, StartTlsRefused, StartTlsProtocolError), never hang, and explain every message.
+        /// </summary>
+        private static void StartTls(byte[] data)
+        {
+            if (data.Length == 0) return;
+            var count = Enum.GetValues(typeof(Net.StartTlsProtocol)).Length - 1;
+            var protocol = (Net.StartTlsProtocol)(1 + data[0] % count);
+            var target = Net.TlsTarget.Create("127.0.0.1", ((System.Net.IPEndPoint)Listener.Value.LocalEndpoint).Port, "xmpp.example.test", protocol);
+            using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            client.Connect(Listener.Value.LocalEndpoint);
+            using var server = Listener.Value.AcceptSocket();
+            server.Send(data, 1, data.Length - 1, System.Net.Sockets.SocketFlags.None);
+            server.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            var transcript = new List<TranscriptMessage>();
+            using var cts = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(4));
+            try
+            {
+                Net.StartTls.StartTlsNegotiator.NegotiateAsync(client, target, cts.Token, transcript).GetAwaiter().GetResult();
+            }
+            catch (TlsToolsException e) when (Net.StartTls.StartTlsNegotiator.IsPreambleError(e))
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException("the " + protocol + " preamble did not end although the server closed (a hang)");
+            }
+            foreach (var m in transcript)
+                if (string.IsNullOrEmpty(m.Explanation)) throw new InvalidOperationException("a preamble message without an explanation");
         }
 
         /// <summary>The input's certificates (PEM, DER, PKCS#7) as leaf and intermediates under a fixed root.</summary>
