@@ -30,7 +30,12 @@ namespace TlsTools.Tls
             var extensions = chain.GetCertificateEntryAt(0).Extensions;
             if (extensions == null) return;
             if (extensions.TryGetValue(Org.BouncyCastle.Tls.ExtensionType.status_request, out var entryStatus))
-                client.StapledOcsp = OcspFromCertificateStatus(entryStatus);
+            {
+                // A malformed entry is kept as it came: it then fails to parse as OCSP and the staple shows Unavailable with
+                // the reason, rather than aborting a handshake that BouncyCastle itself accepted.
+                try { client.StapledOcsp = OcspFromCertificateStatus(entryStatus); }
+                catch (TlsToolsException) { client.StapledOcsp = entryStatus; }
+            }
             if (extensions.TryGetValue(Org.BouncyCastle.Tls.ExtensionType.signed_certificate_timestamp, out var sct) && sct.Length > 0)
                 client.SctExtension = sct;
         }

@@ -127,6 +127,30 @@ namespace TlsTools.Tests.Revocation
         }
 
         [Theory]
+        [InlineData(TlsVersion.Tls12)]
+        [InlineData(TlsVersion.Tls13)]
+        public async Task A_staple_with_a_garbage_basic_response_is_Unavailable_and_the_handshake_completes(TlsVersion version)
+        {
+            // OCSPResponse { successful, responseBytes { id-pkix-ocsp-basic, OCTET STRING { 30 03 02 01 07 } } }: openssl
+            // staples it (it reads only the outer structure), BouncyCastle accepts it; the basic response inside is garbage.
+            var der = Org.BouncyCastle.Utilities.Encoders.Hex.Decode("30190a0100a014301206092b0601050507300101040530030201" + "07");
+            var leaf = TestPki.Leaf(KeyAlgorithm.EcdsaP256);
+            Directory.CreateDirectory(TestPki.Dir);
+            var path = Path.Combine(TestPki.Dir, "garbage-basic-staple.der");
+            File.WriteAllBytes(path, der);
+            using var server = new OpenSslServer(leaf, "-status_file", path);
+            var r = await Handshake(server.Port, version);
+            Assert.Equal(RevocationStatus.Unavailable, r.OcspStaple!.Status);
+            Assert.Contains("malformed", r.OcspStaple.Message);
+            Assert.Null(r.StapledOcspResponse);
+            Assert.True(r.Validation!.IsValid); // no must-staple: reported, not fatal
+            var shown = version == TlsVersion.Tls12
+                ? Assert.Single(r.Transcript, x => x.Type == TranscriptMessageType.CertificateStatus)
+                : Assert.Single(r.Transcript, x => x.Type == TranscriptMessageType.Certificate && x.Sender == Sender.Server);
+            Assert.Contains("cannot be parsed", shown.Explanation);
+        }
+
+        [Theory]
         [InlineData(false)]
         [InlineData(true)]
         public async Task A_must_staple_certificate_without_a_staple_fails_validation_with_MustStaple(bool staple)
