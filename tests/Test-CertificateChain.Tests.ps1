@@ -151,7 +151,16 @@ Describe 'Test-CertificateChain: everyday failures name the check and the certif
     It 'path length exceeded' {
         $root = New-CaCertificate -Subject 'CN=PathLen Root'
         $i1 = New-CaCertificate -Subject 'CN=PathLen Zero CA' -Issuer $root -PathLength 0
-        $i2 = New-CaCertificate -Subject 'CN=PathLen Extra CA' -Issuer $i1
+        # New-CaCertificate refuses a CA under a path-length-0 CA (PathLengthExceeded), so openssl signs the extra CA.
+        $i1Pem = Join-Path $TestDrive 'plen-i1.pem'; $i1 | Save-Certificate -Path $i1Pem -Force | Out-Null
+        $i1Key = Join-Path $TestDrive 'plen-i1.key'; $i1.PrivateKey | Save-PrivateKey -Path $i1Key -Force | Out-Null
+        $i2Key = Join-Path $TestDrive 'plen-i2.key'; $i2Csr = Join-Path $TestDrive 'plen-i2.csr'; $i2Pem = Join-Path $TestDrive 'plen-i2.pem'
+        $ext = Join-Path $TestDrive 'plen-i2.ext'
+        Set-Content -Path $ext -Value "basicConstraints=critical,CA:TRUE`nkeyUsage=critical,keyCertSign,cRLSign`nsubjectKeyIdentifier=hash`nauthorityKeyIdentifier=keyid"
+        Invoke-OpenSsl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $i2Key -subj '/CN=PathLen Extra CA' -out $i2Csr | Out-Null
+        Invoke-OpenSsl x509 -req -in $i2Csr -CA $i1Pem -CAkey $i1Key -CAcreateserial -days 3000 -sha256 -extfile $ext -out $i2Pem | Out-Null
+        $OpenSslExit | Should -Be 0
+        $i2 = Read-Certificate -Path $i2Pem | ForEach-Object { $_.WithPrivateKey((Read-PrivateKey -Path $i2Key)) }
         $leaf = New-Certificate -Issuer $i2 -DnsName 'plen.example.test'
         $r = Test-CertificateChain $leaf -Intermediate $i1, $i2 -TrustedRoot $root
         Assert-Failure $r 'PathLength' $i2

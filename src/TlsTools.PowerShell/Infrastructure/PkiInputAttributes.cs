@@ -62,7 +62,7 @@ namespace TlsTools.PowerShell.Infrastructure
 
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            if (inputData == null || (inputData is PSObject pso && pso.BaseObject == null)) return inputData;
+            if (inputData == null) return null;
             var reader = new PkiInputReader(engineIntrinsics.SessionState, TlsToolsCmdlet.ReadFile);
             try
             {

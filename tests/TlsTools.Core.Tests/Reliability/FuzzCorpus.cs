@@ -88,8 +88,10 @@ namespace TlsTools.Tests.Reliability
             Seeds.Add(new Seed("cert-der", SeedKind.Certificate, Leaf.GetRawData(), weight: 300));
             Seeds.Add(new Seed("cert-pem", SeedKind.Certificate, PkiWriter.EncodeCertificates(new[] { Leaf }, CertificateFormat.Pem, null), weight: 150));
             Seeds.Add(new Seed("inter-der", SeedKind.Certificate, Intermediate.GetRawData(), weight: 200));
-            Seeds.Add(new Seed("pfx", SeedKind.Certificate, PkiWriter.EncodePfx(new[] { Leaf, Intermediate }, Password), Password, weight: 60));
-            Seeds.Add(new Seed("pfx-nokey", SeedKind.Certificate, PkiWriter.EncodePfx(new[] { Ca }, Password), Password, weight: 30));
+            // PkiWriter's PFX layout with 1,024 iterations instead of PfxIterations (10,000 each for MAC, key and certificates),
+            // so that each mutant that reaches the MAC check costs milliseconds, as the fast encrypted key below.
+            Seeds.Add(new Seed("pfx", SeedKind.Certificate, PkiWriter.EncodePfx(new[] { Leaf, Intermediate }, Password, iterations: 1024), Password, weight: 60));
+            Seeds.Add(new Seed("pfx-nokey", SeedKind.Certificate, PkiWriter.EncodePfx(new[] { Ca }, Password, iterations: 1024), Password, weight: 30));
             var mixed = Leaf.ToPem() + "# a comment\n" + Intermediate.ToPem() + Encoding.ASCII.GetString(PkiWriter.EncodePrivateKey(leafKey, KeyFormat.Pem, null))
                         + Crl.ToPem() + Request.ToPem();
             Seeds.Add(new Seed("mixed-pem", SeedKind.Certificate, Ascii(mixed), weight: 100));

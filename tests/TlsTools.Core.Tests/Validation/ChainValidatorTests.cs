@@ -202,7 +202,8 @@ namespace TlsTools.Tests.Validation
             var k1 = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
             var ica1 = Issuance.CreateCa(new CertificateOptions { Subject = "CN=Policy CA", PathLength = 0 }, k1, _pki.Root);
             var k2 = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
-            var ica2 = Issuance.CreateCa(new CertificateOptions { Subject = "CN=Issuing CA 2" }, k2, ica1);
+            // Issuance refuses a CA under a path-length-0 CA (PathLengthExceeded), so the over-long path is made raw.
+            var ica2 = TestPki.Raw("CN=Issuing CA 2", ica1, k2.Public, k1.Private, "SHA256WITHECDSA", ca: true, dns: null, attach: k2);
             var leaf = _pki.NewLeaf("www.example.com", issuer: ica2);
             AssertFails(ChainValidator.Validate(_pki.Request(leaf, "www.example.com", ica1, ica2)), ValidationCheck.PathLength);
         }
