@@ -278,6 +278,7 @@ namespace TlsTools
         // Trust anchors and client-certificate checks (issue 11)
         [Description("CRLs were given to check client certificates, but no trusted roots to validate them against (Start-TlsServer -Crl needs -TrustedRoot).")]
         public const string CrlNeedsTrustedRoot = nameof(CrlNeedsTrustedRoot);
+
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))
