@@ -112,6 +112,13 @@ Describe 'Trust anchors: a name and a key' {
         $list | Should -Match 'Warnings\s*: MalformedCertificate: root'
         ($r.Warnings | Format-Table | Out-String -Width 200) | Should -Match 'MalformedCertificate'
         "$r" | Should -Be 'Valid (2 certificates, 1 warning)'
+        # A result written with Export-Clixml keeps its warnings, and the view still shows them.
+        $xml = Join-Path $TestDrive 'warned.xml'
+        $r | Export-Clixml -Path $xml
+        $back = Import-Clixml -Path $xml
+        @($back.Warnings).Count | Should -Be 1
+        $back.Warnings[0].Check | Should -Be 'MalformedCertificate'
+        ($back | Format-Table | Out-String -Width 200) | Should -Match 'valid, 1 warning\(s\)'
     }
 
     It 'Invoke-TlsHandshake carries the warnings in its Validation, and its list view shows them (<_>)' -ForEach 'Tls12', 'Tls13' {
