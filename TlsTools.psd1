@@ -31,6 +31,7 @@
         'Stop-TlsServer'
         'ConvertTo-TlsDiagram'
         'Get-TlsServerProfile'
+        'ConvertTo-TlsReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -98,6 +98,6 @@ namespace TlsTools.Validation
         public int CandidatePaths { get; }
 
         public override string ToString() =>
-            IsValid ? "Valid (" + Chain.Length + " certificates)" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
+            IsValid ? "Valid (" + Wording.Count(Chain.Length, "certificate") + ")" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
     }
 }

@@ -95,7 +95,8 @@ namespace TlsTools.PowerShell.Commands
                     NotAfter = NotAfter,
                 };
                 if (NotAfter == null) options.ValidityDays = ValidityDays;
-                var key = Request == null ? PrivateKey ?? KeyFactory.Generate(Algorithm) : null;
+                ParameterChecks.CheckValidity(this);
+                var key = Request == null ? ParameterChecks.KeyFor(this, PrivateKey, Algorithm) : null;
                 WriteObject(Issuance.CreateLeaf(options, SelfSigned ? null : Issuer, Request, key));
             }
             catch (TlsToolsException e)

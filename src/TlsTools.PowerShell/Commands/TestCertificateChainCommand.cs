@@ -82,9 +82,9 @@ namespace TlsTools.PowerShell.Commands
         [AllowEmptyCollection]
         public object[] Crl { get; set; } = Array.Empty<object>();
 
-        /// <summary>The most intermediate CAs a path may hold.</summary>
+        /// <summary>The most intermediate CAs a path may hold (1 to 64).</summary>
         [Parameter]
-        [ValidateRange(0, 64)]
+        [ValidateRange(1, 64)]
         public int MaxDepth { get; set; } = ChainValidationRequest.DefaultMaxDepth;
 
         /// <summary>Writes only $true or $false per input.</summary>
@@ -93,6 +93,16 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            // A name that cannot be a certificate's name is a wrong call, not a failed chain.
+            try
+            {
+                if (ParameterSetName == IpAddressSet) Issuance.ParseIpAddress(IpAddress);
+                if (ParameterSetName == EmailSet) Issuance.CheckEmail(Email);
+            }
+            catch (TlsToolsException e)
+            {
+                Terminate(e);
+            }
             _reader = new PkiInputReader(SessionState, ReadFile);
             // The call-wide inputs: one that cannot be read makes the call unusable (never fall back to other trust).
             // Keys are dropped once here, so that the core's per-certificate cache serves every input.
