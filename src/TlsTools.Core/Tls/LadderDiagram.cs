@@ -11,7 +11,7 @@ namespace TlsTools.Tls
     public static class LadderDiagram
     {
         /// <summary>Total width of the output; lines never exceed it.</summary>
-        public const int DefaultWidth = 120;
+        public const int DefaultWidth = 80;
 
         public static string Render(IEnumerable<TranscriptMessage> transcript) => Render(transcript, DefaultWidth);
 
