@@ -55,7 +55,7 @@ Describe 'New-PrivateKey progress (issue 15)' {
         } finally { $ps.Dispose() }
         # A 4096-bit key takes well over half a second here; the first record comes after 0.5 s, the last completes it.
         $progress.Count | Should -BeGreaterOrEqual 2
-        $progress[0].StatusDescription | Should -Match 'Making an Rsa4096 key'
+        $progress[0].StatusDescription | Should -Match 'Making a new Rsa4096 key'
         $progress[-1].RecordType | Should -Be 'Completed'
     }
 }

@@ -190,3 +190,17 @@ Describe 'Read-Certificate with paths from the pipeline (issue 15)' {
         (Read-Certificate -Path $pfx -Password $Password).Thumbprint | Should -Be $chain15.Leaf.Thumbprint
     }
 }
+
+Describe 'Read-Certificate messages (issue 15)' {
+    It 'puts our words first and the parser detail after, marked: <Name>' -ForEach @(
+        @{ Name = 'a truncated DER certificate'; Bytes = [byte[]](0x30, 0x06, 0x30, 0x04, 0x02, 0x02, 0x01, 0x01) }
+        @{ Name = 'PEM whose body is not a certificate'; Text = "-----BEGIN CERTIFICATE-----`nMIIBAAAA`n-----END CERTIFICATE-----" }
+    ) {
+        $path = Join-Path $TestDrive ('msg-' + [guid]::NewGuid().ToString('N'))
+        if ($Bytes) { [IO.File]::WriteAllBytes($path, $Bytes) } else { Set-Content -Path $path -Value $Text }
+        $err = $null
+        try { Read-Certificate -Path $path -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidCertificate,*'
+        $err.Exception.Message | Should -BeLike "$path`: The data is not a valid X.509 certificate (parser detail: *)."
+    }
+}

@@ -473,15 +473,16 @@ Describe 'Test-CertificateChain at 80 columns and argument checks (issue 15)' {
     }
 
     It '<Name> is an argument error before any validation' -ForEach @(
-        @{ Name = '-IpAddress abc'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -IpAddress abc }; Id = 'InvalidIpAddress' }
-        @{ Name = '-Email x'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -Email x }; Id = 'InvalidEmail' }
-        @{ Name = '-MaxDepth 0'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -MaxDepth 0 }; Id = 'ParameterArgumentValidationError' }
+        @{ Name = '-IpAddress abc'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -IpAddress abc }; Id = 'InvalidIpAddress'; Category = 'InvalidArgument' }
+        @{ Name = '-Email x'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -Email x }; Id = 'InvalidEmail'; Category = 'InvalidArgument' }
+        # PowerShell's own parameter validation (ValidateRange) reports InvalidData.
+        @{ Name = '-MaxDepth 0'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -MaxDepth 0 }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
     ) {
         $out = $null; $caught = $null
         try { $ErrorActionPreference = 'Stop'; $out = & $Call } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
         $caught.FullyQualifiedErrorId.Split(',')[0] | Should -Be $Id
-        $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $caught.CategoryInfo.Category | Should -Be $Category
         $out | Should -BeNullOrEmpty   # no verdict
     }
 }

@@ -232,7 +232,8 @@ namespace TlsTools.Formats
             catch (TlsToolsException) { throw; }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "The data is not a valid " + what + ": " + e.Message, e);
+                // Our words first; the parser's own detail (BouncyCastle's, e.g. "corrupted stream ...") only after, marked as such.
+                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "The data is not a valid " + what + " (parser detail: " + e.Message + ").", e);
             }
         }
 

@@ -40,7 +40,7 @@ namespace TlsTools.PowerShell.Commands
                         if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
                         if (clock.ElapsedMilliseconds < 500) continue;
                         shown = true;
-                        progress.StatusDescription = "Making " + Wording.A(Algorithm.ToString()) + " key" +
+                        progress.StatusDescription = "Making a new " + Algorithm + " key" +
                             (Count > 1 ? " (" + (i + 1) + " of " + Count + ")" : "") + ", " + (int)clock.Elapsed.TotalSeconds + " s so far";
                         progress.PercentComplete = Count > 1 ? 100 * i / Count : -1;
                         WriteProgress(progress);
