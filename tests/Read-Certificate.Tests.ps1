@@ -149,10 +149,14 @@ Describe 'Read-Certificate with paths from the pipeline (issue 15)' {
         $certs.Path | Should -Be @((Join-Path $dir15 'leaf.pem'), (Join-Path $dir15 'root.pem'))
     }
 
-    It 'still reads PEM text from Get-Content (no Path then)' {
+    It 'still reads PEM text from Get-Content (no Path then), header lines with wildcard characters included' {
         $c = Get-Content (Join-Path $dir15 'leaf.pem') | Read-Certificate
         $c.Thumbprint | Should -Be $chain15.Leaf.Thumbprint
         $c.Path | Should -BeNullOrEmpty
+        $withHeader = @('subject=/CN=[www]*.example.test?') + (Get-Content (Join-Path $dir15 'leaf.pem'))
+        $c = $withHeader | Read-Certificate -ErrorVariable errs
+        $errs | Should -BeNullOrEmpty
+        $c.Thumbprint | Should -Be $chain15.Leaf.Thumbprint
     }
 
     It 'reads the files a wildcard matches and reports a subfolder as PathIsDirectory' {

@@ -52,9 +52,12 @@ namespace TlsTools.Tls
                     string.Join("; ", problems) + ".", target: TlsRegistry.CipherSuites.Name(suites[0]));
         }
 
-        /// <summary>ALPN names are 1 to 255 bytes; h2 is refused, since the server answers in HTTP/1.1 only.</summary>
+        /// <summary>
+        /// ALPN names are 1 to 255 bytes. With <paramref name="refuseHttp2"/> (Start-TlsServer, whose connections get its HTTP/1.1
+        /// answer) h2 is refused too; the host itself, also a fixture for protocol tests, may negotiate any name.
+        /// </summary>
         /// <exception cref="TlsToolsException">InvalidAlpn, AlpnNotServable.</exception>
-        public static void CheckAlpn(IList<string>? alpn)
+        public static void CheckAlpn(IList<string>? alpn, bool refuseHttp2)
         {
             if (alpn == null) return;
             foreach (var name in alpn)
@@ -62,7 +65,7 @@ namespace TlsTools.Tls
                 int bytes = name == null ? 0 : Encoding.UTF8.GetByteCount(name);
                 if (bytes < 1 || bytes > 255)
                     throw new TlsToolsException(ErrorIds.InvalidAlpn, ErrorKind.InvalidArgument, "An ALPN protocol name is 1 to 255 bytes long; '" + name + "' is not.", target: name);
-                if (Http2Names.Contains(name!.ToLowerInvariant()))
+                if (refuseHttp2 && Http2Names.Contains(name!.ToLowerInvariant()))
                     throw new TlsToolsException(ErrorIds.AlpnNotServable, ErrorKind.InvalidArgument,
                         "The TlsTools server answers in HTTP/1.1 only, so it does not accept '" + name + "' (an HTTP/2 client could not read the answer); offer http/1.1.",
                         target: name);

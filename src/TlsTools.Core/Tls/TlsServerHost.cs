@@ -137,7 +137,7 @@ namespace TlsTools.Tls
             if (options.CipherSuites != null && options.CipherSuites.Count > 0)
                 _suites = options.CipherSuites.Select(TlsRegistry.CipherSuites.Parse).ToArray();
             if (_suites != null) ServerSuites.CheckServable(cert, _suites, options.TlsVersions);
-            ServerSuites.CheckAlpn(options.Alpn);
+            ServerSuites.CheckAlpn(options.Alpn, refuseHttp2: false);
 
             _listener = new TcpListener(IPAddress.Loopback, options.Port);
             try

@@ -78,6 +78,8 @@ namespace TlsTools.PowerShell.Commands
                 return;
             try
             {
+                // Every connection gets the HTTP/1.1 answer: h2 is refused here, not negotiated and then broken.
+                ServerSuites.CheckAlpn(Alpn, refuseHttp2: true);
                 var server = TlsServerHost.Start(new TlsServerOptions
                 {
                     Certificate = Certificate,

@@ -125,14 +125,23 @@ namespace TlsTools.PowerShell.Infrastructure
                 if (Directory.Exists(literal))
                     throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + literal + "' is a directory, not a file.", target: s);
                 if (!WildcardPattern.ContainsWildcardCharacters(s)) return null;
-                var files = new List<string>(ResolveInputPaths(new[] { s }, literal: false));
+                // A pattern that matches nothing is text (a PEM header line may hold '*' or '['), so no error is written for it.
+                var files = new List<string>();
+                foreach (var match in SessionState.Path.GetResolvedProviderPathFromPSPath(s, out _))
+                {
+                    if (File.Exists(match)) files.Add(match);
+                    else if (Directory.Exists(match))
+                        WriteFailure(new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + match + "' is a directory, not a file.", target: match), match);
+                }
+                files.Sort(StringComparer.Ordinal);
                 return files.Count > 0 ? files : null;
             }
             catch (TlsToolsException)
             {
                 throw;
             }
-            catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException || e is IOException)
+            catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException ||
+                                      e is IOException || e is ProviderInvocationException || e is WildcardPatternException)
             {
                 return null; // not a path: text
             }

@@ -102,10 +102,11 @@ namespace TlsTools.Tests.Pki
             Assert.Throws<TlsToolsException>(() => ServerSuites.CheckServable(ec, new[] { ecSuite }, new[] { TlsVersion.Tls13 }));
             ServerSuites.CheckServable(ec, new[] { ecSuite, tls13 }, null);
 
-            Assert.Equal(ErrorIds.AlpnNotServable, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { "http/1.1", "h2" })).ErrorId);
-            Assert.Equal(ErrorIds.InvalidAlpn, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { "" })).ErrorId);
-            Assert.Equal(ErrorIds.InvalidAlpn, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { new string('a', 256) })).ErrorId);
-            ServerSuites.CheckAlpn(new[] { "http/1.1", "acme-tls/1" });
+            Assert.Equal(ErrorIds.AlpnNotServable, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { "http/1.1", "h2" }, refuseHttp2: true)).ErrorId);
+            ServerSuites.CheckAlpn(new[] { "h2" }, refuseHttp2: false);
+            Assert.Equal(ErrorIds.InvalidAlpn, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { "" }, refuseHttp2: false)).ErrorId);
+            Assert.Equal(ErrorIds.InvalidAlpn, Assert.Throws<TlsToolsException>(() => ServerSuites.CheckAlpn(new[] { new string('a', 256) }, refuseHttp2: false)).ErrorId);
+            ServerSuites.CheckAlpn(new[] { "http/1.1", "acme-tls/1" }, refuseHttp2: true);
         }
 
         [Theory]
