@@ -10,8 +10,10 @@ BeforeAll {
 AfterAll { $server | Stop-TlsServer }
 
 Describe 'ConvertTo-TlsDiagram' {
+    # Issue 15: the default width is 80; the summaries' details are checked at -Width 120, where they are not cut.
     It 'draws a TLS 1.3 ladder: header, one arrow per message in order, client left, server right' {
-        $text = $r13 | ConvertTo-TlsDiagram
+        ($r13 | ConvertTo-TlsDiagram) -split "`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $text = $r13 | ConvertTo-TlsDiagram -Width 120
         $text | Should -BeOfType [string]
         $lines = $text -split "`n"
         $lines[0] | Should -Match '^\s+ms\s+Client\s+Server$'
