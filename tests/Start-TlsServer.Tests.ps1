@@ -313,6 +313,14 @@ Describe 'Start-TlsServer checks at start, ::1, -Wait and completion (issue 15)'
         } finally { $s | Stop-TlsServer }
     }
 
+    It '-Scenario with a -HostName that is no name says so in terms of -HostName' {
+        $err = $null
+        try { Start-TlsServer -Scenario Valid -HostName 'not a host' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidDnsName,*'
+        $err.Exception.Message | Should -Match '^-HostName ''not a host'' is neither a DNS name nor an IP address'
+        $err.Exception.Message | Should -Not -Match '-IpAddress'
+    }
+
     It '-Wait runs in the foreground until stopped (Ctrl+C), then stops the server' {
         $ps = [powershell]::Create()
         $output = [Management.Automation.PSDataCollection[psobject]]::new()
