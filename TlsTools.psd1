@@ -32,6 +32,7 @@
         'Stop-TlsServer'
         'ConvertTo-TlsDiagram'
         'Get-TlsServerProfile'
+        'ConvertTo-TlsReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -100,6 +100,8 @@ foreach ($cmd in Get-Command -Module TlsTools -CommandType Cmdlet | Sort-Object 
     }
     $w.WriteEndElement()
 
+    # Default values: what a fresh instance of the cmdlet holds before binding (an unset parameter reads "None").
+    $fresh = [Activator]::CreateInstance($cmd.ImplementingType)
     $w.WriteStartElement('command', 'parameters', $command)
     foreach ($p in $cmd.Parameters.Values | Where-Object { $common -notcontains $_.Name }) {
         $attrs = $p.ParameterSets.Values
@@ -109,7 +111,8 @@ foreach ($cmd in Get-Command -Module TlsTools -CommandType Cmdlet | Sort-Object 
         $position = ($attrs | Where-Object { $_.Position -ge 0 } | Select-Object -First 1).Position
         $w.WriteStartElement('command', 'parameter', $command)
         $w.WriteAttributeString('required', "$([bool]($attrs | Where-Object IsMandatory))".ToLower())
-        $w.WriteAttributeString('globbing', $(if ($p.Name -eq 'Path') { 'true' } else { 'false' }))
+        # -Path takes wildcards where the cmdlet also has -LiteralPath (the Read- cmdlets); Save-* -Path is literal.
+        $w.WriteAttributeString('globbing', $(if ($p.Name -eq 'Path' -and $cmd.Parameters.ContainsKey('LiteralPath')) { 'true' } else { 'false' }))
         $w.WriteAttributeString('pipelineInput', $pipeline)
         $w.WriteAttributeString('position', $(if ($null -ne $position) { "$position" } else { 'named' }))
         $w.WriteElementString('maml', 'name', $maml, $p.Name)
@@ -119,6 +122,12 @@ foreach ($cmd in Get-Command -Module TlsTools -CommandType Cmdlet | Sort-Object 
         $w.WriteStartElement('command', 'parameterValue', $command)
         $w.WriteAttributeString('required', 'true'); $w.WriteString($p.ParameterType.Name); $w.WriteEndElement()
         $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+        $default = try { $fresh.($p.Name) } catch { $null }
+        $defaultText = if ($null -eq $default -or ($default -is [Management.Automation.SwitchParameter] -and -not $default) -or
+            ($default -is [Array] -and $default.Count -eq 0) -or "$default" -eq '') { 'None' }
+            elseif ($default -is [Management.Automation.SwitchParameter]) { 'True' }
+            elseif ($default -is [Array]) { $default -join ', ' } else { "$default" }
+        $w.WriteElementString('dev', 'defaultValue', $dev, $defaultText)
         if ($p.Aliases.Count) { $w.WriteElementString('command', 'aliases', $command, ($p.Aliases -join ', ')) }
         $w.WriteEndElement()
     }

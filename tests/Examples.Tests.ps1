@@ -51,6 +51,28 @@ Describe 'examples/' {
         } finally { $soon, $fine | Stop-TlsServer; $closed.Dispose() }
     }
 
+    It 'Export-TlsReport.ps1 writes a flat CSV (no type names) with a row per host, unreachable ones included' {
+        $root = New-CaCertificate -Subject 'CN=Report Root'
+        $server = Start-TlsServer -Certificate (New-Certificate -Issuer $root -DnsName report.test -IpAddress 127.0.0.1 -ValidityDays 90)
+        $closed = New-RefusedPort
+        try {
+            $csv = Join-Path $TestDrive 'report-hosts.csv'
+            "Url,Port`nhttps://127.0.0.1:$($server.Port)/,`n127.0.0.1,$($closed.Port)" | Set-Content $csv
+            $out = Join-Path $TestDrive 'report.csv'
+            $results = & (Join-Path $RepoRoot 'examples/Export-TlsReport.ps1') -HostsCsv $csv -OutputPath $out -TrustedRoot $root
+            @($results).Count | Should -Be 2
+            $text = Get-Content -Raw $out
+            $text | Should -Not -Match 'System\.'
+            $rows = Import-Csv $out
+            ($rows | Where-Object Port -eq "$($server.Port)").DaysUntilExpiry | Should -Be '90'
+            ($rows | Where-Object Port -eq "$($server.Port)").Valid | Should -Be 'True'
+            ($rows | Where-Object Port -eq "$($closed.Port)").ErrorId | Should -Be 'ConnectionRefused'
+            $md = Join-Path $TestDrive 'report.md'
+            & (Join-Path $RepoRoot 'examples/Export-TlsReport.ps1') -HostsCsv $csv -OutputPath $md -Format Markdown -TrustedRoot $root | Out-Null
+            (Get-Content $md)[0] | Should -Match '^\| HostName \| Port \|'
+        } finally { $server | Stop-TlsServer; $closed.Dispose() }
+    }
+
     It 'New-MutualTlsSetup.ps1 refuses a client without a certificate and accepts one with' {
         $dir = Join-Path $TestDrive 'mtls'
         $r = & (Join-Path $RepoRoot 'examples/New-MutualTlsSetup.ps1') -OutputDirectory $dir -ClientName alice, bob 6>$null

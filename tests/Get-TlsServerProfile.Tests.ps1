@@ -311,7 +311,7 @@ Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
         $root = New-CaCertificate -Subject 'CN=Tls13Only Root'
         $inter = New-CaCertificate -Subject 'CN=Tls13Only Issuing' -Issuer $root
         $leaf = New-Certificate -Issuer $inter -DnsName 'tls13only.test' -IpAddress 127.0.0.1
-        $server = Start-TlsServer -Certificate $leaf -Chain $inter -TlsVersion Tls13 -Alpn 'h2', 'http/1.1'
+        $server = Start-TlsServer -Certificate $leaf -Chain $inter -TlsVersion Tls13 -Alpn 'acme-tls/1', 'http/1.1'   # h2 is refused since issue 15
         try {
             $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName 'tls13only.test' -TimeoutSeconds 10
             @($p.TlsVersions | ForEach-Object { "$_" }) | Should -Be @('Tls13')
@@ -323,7 +323,7 @@ Describe 'Get-TlsServerProfile on a TLS 1.3-only server' {
             $chain.WithoutSni | Should -BeTrue
             $chain.IsValid | Should -BeFalse        # the test root is not in the system store
             $chain.Verdict | Should -Match 'UntrustedRoot|MissingIssuer'
-            @($p.AlpnProtocols | Sort-Object) | Should -Be 'h2', 'http/1.1'
+            @($p.AlpnProtocols | Sort-Object) | Should -Be 'acme-tls/1', 'http/1.1'
             $p.Warnings | Should -Contain 'TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes.'
         } finally { $server | Stop-TlsServer }
     }
@@ -423,5 +423,53 @@ Describe 'Get-TlsServerProfile target forms and the SNI rule' {
 
     It 'a port in the target and a different -Port is PortConflict' {
         Get-ErrorId { Get-TlsServerProfile "127.0.0.1:$($SniPeer.Port)" -Port 1 } | Should -Be 'PortConflict'
+    }
+}
+
+Describe 'Get-TlsServerProfile on a port that is not TLS, first progress at once, a successful scan (issue 15)' {
+    BeforeAll { . $PSScriptRoot/PlainText.common.ps1 }
+
+    It 'gives NotTls (ProtocolError) with the words Invoke-TlsHandshake uses' {
+        $plain = Start-PlainTextPeer
+        try {
+            $report = Get-TlsServerProfile -HostName 127.0.0.1 -Port $plain.Port -TimeoutSeconds 10 -ErrorAction SilentlyContinue -ErrorVariable ev
+            $handshake = Invoke-TlsHandshake 127.0.0.1 -Port $plain.Port -TimeoutSeconds 10 -ErrorAction SilentlyContinue
+        } finally { $plain | Stop-TestProcess | Out-Null }
+        $report.TlsVersions | Should -BeNullOrEmpty
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'NotTls,*'
+        $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+        $ev[0].Exception.Message | Should -Be $handshake.Error
+    }
+
+    It 'shows its first progress record at once, before any probe answers' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)   # accepts, never answers
+        $listener.Start()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Join-Path $RepoRoot 'TlsTools.psd1')'; Get-TlsServerProfile 127.0.0.1 -Port $($listener.LocalEndpoint.Port) -TimeoutSeconds 3 -ErrorAction SilentlyContinue")
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $handle = $ps.BeginInvoke()
+            $first = $null
+            while (-not $handle.IsCompleted -and $null -eq $first) {
+                $first = $ps.Streams.Progress | Where-Object { $_.Activity -like 'Scanning 127.0.0.1:*' } | Select-Object -First 1
+                if ($null -eq $first) { Start-Sleep -Milliseconds 20 }
+            }
+            $seenAfter = $clock.Elapsed.TotalSeconds
+            $ps.Stop()
+        } finally { $ps.Dispose(); $listener.Stop() }
+        $first | Should -Not -BeNullOrEmpty
+        $first.StatusDescription | Should -Be 'Connecting'
+        $seenAfter | Should -BeLessThan 3   # the probes' 3 s timeout has not passed: it came before any answer
+    }
+
+    It 'the help example scans a Start-TlsServer server successfully' {
+        $cert = New-Certificate -SelfSigned -DnsName localhost -IpAddress 127.0.0.1
+        $server = Start-TlsServer -Certificate $cert
+        try {
+            $report = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port
+        } finally { $server | Stop-TlsServer }
+        $report.TlsVersions | Should -Be @('Tls12', 'Tls13')
+        $report.Errors | Should -BeNullOrEmpty
     }
 }

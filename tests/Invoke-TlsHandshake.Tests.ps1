@@ -349,13 +349,20 @@ Describe 'Invoke-TlsHandshake output' {
     }
     AfterAll { $viewSrv | Stop-TestProcess | Out-Null }
 
-    It 'the table fits 120 columns and shows the contract columns' {
-        $text = $viewResult, $failed | Format-Table | Out-String -Width 120
+    # Issue 15 changed the contract: the verdict (or the error) is one Result column, read at 80 columns too.
+    It 'the table is read at <_> columns and shows the validation verdict' -ForEach 80, 120 {
+        $text = $viewResult, $failed | Format-Table | Out-String -Width $_
         $lines = $text -split "`r?`n"
-        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual $_
         $header = $lines | Where-Object { $_ -match 'HostName' } | Select-Object -First 1
-        foreach ($col in 'HostName', 'Port', 'Success', 'Version', 'CipherSuite', 'NamedGroup', 'Valid', 'Days', 'Error') { $header | Should -Match $col }
+        foreach ($col in 'HostName', 'Port', 'Version', 'Days', 'Result', 'CipherSuite') { $header | Should -Match $col }
+        $text | Should -Match '\svalid\s'
         $text | Should -Match 'ConnectionRefused'
+    }
+
+    It 'the Result column names the failed checks of a chain that does not validate' {
+        $wrong = Invoke-TlsHandshake 127.0.0.1 -Port $viewSrv.Port -ServerName nope.example.test -TrustedRoot $ec.Root -TimeoutSeconds 30
+        ($wrong | Out-String -Width 80) | Should -Match 'HostnameMismatch'
     }
 
     It 'the list view shows validation, timings and the transcript' {
@@ -469,5 +476,80 @@ Describe 'Invoke-TlsHandshake target forms and the SNI rule' {
         @($ok).Count | Should -Be 1
         $ok.Success | Should -BeTrue
         @($errs | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be 'InvalidTarget', 'InvalidPort'
+    }
+}
+
+Describe 'Invoke-TlsHandshake CSV binding, early checks, non-TLS ports and progress (issue 15)' {
+    BeforeAll {
+        . $PSScriptRoot/PlainText.common.ps1
+        $script:srv15 = Start-OpenSslServer -Files $ecFiles
+        function Invoke-Csv([string] $Text) {
+            $Text | ConvertFrom-Csv | Invoke-TlsHandshake -ServerName www.example.test -TrustedRoot $ec.Root -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable script:csvErrors
+        }
+    }
+    AfterAll { $srv15 | Stop-TestProcess | Out-Null }
+
+    It 'Port=abc in a CSV is an error naming Port and the text, not a silent 443' {
+        $r = Invoke-Csv "HostName,Port`n127.0.0.1,abc"
+        $r | Should -BeNullOrEmpty
+        $csvErrors.Count | Should -Be 1
+        $csvErrors[0].Exception.Message | Should -Match "Port.*'abc' is not a port number"
+    }
+
+    It "an empty Port cell means the default port, and the row keeps its host" {
+        $r = Invoke-Csv "HostName,Port`n127.0.0.1:$($srv15.Port),`n127.0.0.1,$($srv15.Port)"
+        @($r).Count | Should -Be 2
+        @($r | Where-Object Success).Count | Should -Be 2
+        $r.Port | Should -Be @($srv15.Port, $srv15.Port)
+    }
+
+    It 'a Url column binds as the target' {
+        $r = Invoke-Csv "Url`nhttps://127.0.0.1:$($srv15.Port)/status"
+        $r.Success | Should -BeTrue
+        $r.Port | Should -Be $srv15.Port
+    }
+
+    It 'port <_> is InvalidPort whose TargetObject is the port given' -ForEach 0, 70000 {
+        $r = Invoke-Csv "HostName,Port`n127.0.0.1,$_"
+        $r | Should -BeNullOrEmpty
+        $csvErrors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPort,*'
+        $csvErrors[0].TargetObject | Should -Be $_
+    }
+
+    It "-Alpn '' fails before connecting" {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            Get-ErrorId { Invoke-TlsHandshake 127.0.0.1 -Port $listener.LocalEndpoint.Port -Alpn '' } | Should -Be 'ParameterArgumentValidationError'
+            $listener.Pending() | Should -BeFalse   # nothing connected
+        } finally { $listener.Stop() }
+    }
+
+    It 'a port that does not speak TLS gives NotTls (ProtocolError) in our words' {
+        $plain = Start-PlainTextPeer
+        try {
+            $r = Invoke-TlsHandshake 127.0.0.1 -Port $plain.Port -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable ev
+        } finally { $plain | Stop-TestProcess | Out-Null }
+        $r.Success | Should -BeFalse
+        $r.ErrorId | Should -Be 'NotTls'
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'NotTls,*'
+        $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+        $r.Error | Should -Match '^The server at 127\.0\.0\.1:\d+ does not speak TLS'
+    }
+
+    It 'shows Write-Progress while many targets run' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)   # accepts, never answers: each target waits out its timeout
+        $listener.Start()
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Join-Path $RepoRoot 'TlsTools.psd1')'; 1..4 | ForEach-Object { '127.0.0.1:$($listener.LocalEndpoint.Port)' } |
+                Invoke-TlsHandshake -TimeoutSeconds 2 -ThrottleLimit 2 -ErrorAction SilentlyContinue")
+            $results = $ps.Invoke()
+            $progress = @($ps.Streams.Progress | Where-Object Activity -eq 'TLS handshakes')
+        } finally { $ps.Dispose(); $listener.Stop() }
+        @($results).Count | Should -Be 4
+        $progress.Count | Should -BeGreaterThan 0
+        $progress[0].StatusDescription | Should -Match '^\d+ of \d+ done$'
+        $progress[-1].RecordType | Should -Be 'Completed'
     }
 }

@@ -112,3 +112,22 @@ Describe 'New-CaCertificate refuses what cannot validate (issue 11)' {
         $w2.Count | Should -Be 0
     }
 }
+
+Describe 'New-CaCertificate parameter sets (issue 15)' {
+    It '-NotAfter alone needs no -NotBefore (it defaults to now)' {
+        $before = [DateTime]::UtcNow.AddSeconds(-2)
+        $ca = New-CaCertificate -Subject 'CN=NotAfter Only' -NotAfter (Get-Date).AddDays(30)
+        $ca.NotBefore | Should -BeGreaterOrEqual $before.AddSeconds(-1)
+        $ca.NotBefore | Should -BeLessOrEqual ([DateTime]::UtcNow)
+        $ca.DaysUntilExpiry | Should -Be 30
+    }
+
+    It '-ValidityDays with -NotAfter is an error' {
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Both' -ValidityDays 5 -NotAfter (Get-Date).AddDays(10) } | Should -Be 'AmbiguousParameterSet'
+    }
+
+    It '-PrivateKey of another algorithm than -Algorithm is an error' {
+        $rsa = New-PrivateKey -Algorithm Rsa2048
+        Get-ErrorId { New-CaCertificate -Subject 'CN=Conflict' -PrivateKey $rsa -Algorithm EcdsaP256 } | Should -Be 'ConflictingParameters'
+    }
+}

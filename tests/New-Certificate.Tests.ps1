@@ -175,3 +175,46 @@ Describe 'New-Certificate refuses what cannot validate (issue 11)' {
         Get-ErrorId { New-Certificate -Issuer $null -DnsName x.example.test } | Should -BeLike 'ParameterArgument*'
     }
 }
+
+Describe 'New-Certificate: what a new user sees (issue 15)' {
+    BeforeAll {
+        $script:root = New-CaCertificate -Subject 'CN=Issue15 Root CA, O=Example Organisation Ltd, C=GB'
+        $script:leaf = New-Certificate -Issuer $root -Subject 'CN=www.example.test' -DnsName www.example.test -ValidityDays 90
+    }
+
+    It 'counts days up: a 90-day certificate shows 90 when issued, one expired 2 days ago -2' {
+        $leaf.DaysUntilExpiry | Should -Be 90
+        $expired = New-Certificate -Issuer $root -DnsName old.example.test -NotBefore (Get-Date).AddDays(-30) -NotAfter (Get-Date).AddDays(-2)
+        $expired.DaysUntilExpiry | Should -Be -2
+        $lastDay = New-Certificate -Issuer $root -DnsName last.example.test -NotBefore (Get-Date).AddDays(-30) -NotAfter (Get-Date).AddHours(3)
+        $lastDay.DaysUntilExpiry | Should -Be 1
+    }
+
+    It 'prints subject and thumbprint, so Compare-Object tells two certificates apart' {
+        "$leaf" | Should -Be "$($leaf.Subject) [$($leaf.Thumbprint)]"
+        $again = New-Certificate -Issuer $root -Subject 'CN=www.example.test' -DnsName www.example.test -ValidityDays 90
+        @(Compare-Object $leaf $again).Count | Should -Be 2
+        @(Compare-Object $leaf $leaf).Count | Should -Be 0
+    }
+
+    It 'refuses -ValidityDays with -NotAfter, and a -PrivateKey of another -Algorithm' {
+        Get-ErrorId { New-Certificate -SelfSigned -DnsName x.test -ValidityDays 5 -NotAfter (Get-Date).AddDays(10) } | Should -Be 'ConflictingParameters'
+        $rsa = New-PrivateKey -Algorithm Rsa2048
+        Get-ErrorId { New-Certificate -Issuer $root -DnsName x.test -PrivateKey $rsa -Algorithm EcdsaP256 } | Should -Be 'ConflictingParameters'
+        (New-Certificate -Issuer $root -DnsName x.test -PrivateKey $rsa -Algorithm Rsa2048).KeyAlgorithm | Should -Be 'Rsa2048'
+    }
+
+    It 'the default table is read at 80 columns and uses the room at 120' {
+        $narrow = $root, $leaf | Out-String -Width 80
+        $lines = $narrow -split "`r?`n"
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        $header = $lines | Where-Object { $_ -match '^Subject' } | Select-Object -First 1
+        foreach ($col in 'Subject', 'Days', 'NotAfter', 'Key', 'CA', 'Issuer') { $header | Should -Match "\b$col\b" }
+        $narrow | Should -Match '\s3650\s'              # 100+ days, not cut
+        $narrow | Should -Match 'EcdsaP256\*'            # the key and its private-key marker
+        $narrow | Should -Not -Match 'Da\s*\r?\n\s*ys'   # the Days header is not wrapped
+        $wide = $root, $leaf | Out-String -Width 120
+        $wide | Should -Match 'CN=Issue15 Root CA,O=Example Organisation Ltd,C=GB'   # the whole issuer at 120
+        $narrow | Should -Not -Match 'CN=Issue15 Root CA,O=Example Organisation Ltd,C=GB'
+    }
+}

@@ -48,3 +48,11 @@ Describe 'New-CertificateRequest' {
         $e[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
+
+Describe 'New-CertificateRequest key and algorithm (issue 15)' {
+    It '-PrivateKey of another algorithm than -Algorithm is an error; the same one is fine' {
+        $rsa = New-PrivateKey -Algorithm Rsa2048
+        Get-ErrorId { New-CertificateRequest -Subject 'CN=x' -PrivateKey $rsa -Algorithm EcdsaP256 } | Should -Be 'ConflictingParameters'
+        (New-CertificateRequest -Subject 'CN=x' -PrivateKey $rsa -Algorithm Rsa2048).KeyAlgorithm | Should -Be 'Rsa2048'
+    }
+}

@@ -48,3 +48,16 @@ Describe 'New-CertificateRevocationList' {
         Get-ErrorId { New-CertificateRevocationList -Issuer $c.Leaf } | Should -Be 'IssuerNotCa'
     }
 }
+
+Describe 'New-CertificateRevocationList view (issue 15)' {
+    It 'shows the revoked count at 80 columns' {
+        $ca = New-CaCertificate -Subject 'CN=View CRL CA, O=Example Organisation Ltd, C=GB'
+        $a = New-Certificate -Issuer $ca -DnsName a.example.test
+        $b = New-Certificate -Issuer $ca -DnsName b.example.test
+        $text = $a, $b | New-CertificateRevocationList -Issuer $ca | Out-String -Width 80
+        $lines = $text -split "`r?`n"
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        $lines | Where-Object { $_ -match '^Revoked' } | Should -Match 'Revoked\s+ThisUpdate\s+NextUpdate\s+CrlNumber\s+Issuer'
+        $lines | Where-Object { $_ -match '^\s+2\s+\d{4}-\d\d-\d\d' } | Should -Not -BeNullOrEmpty
+    }
+}

@@ -41,3 +41,21 @@ Describe 'New-PrivateKey' {
         "$k" | Should -Match 'Rsa2048 private key'
     }
 }
+
+Describe 'New-PrivateKey progress (issue 15)' {
+    It 'shows Write-Progress while a slow RSA key is made, and completes it' {
+        $records = [Collections.Generic.List[object]]::new()
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Join-Path $RepoRoot 'TlsTools.psd1')'; New-PrivateKey -Algorithm Rsa4096")
+            $key = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $key[0].Algorithm | Should -Be 'Rsa4096'
+            $progress = @($ps.Streams.Progress | Where-Object Activity -eq 'New-PrivateKey')
+        } finally { $ps.Dispose() }
+        # A 4096-bit key takes well over half a second here; the first record comes after 0.5 s, the last completes it.
+        $progress.Count | Should -BeGreaterOrEqual 2
+        $progress[0].StatusDescription | Should -Match 'Making a new Rsa4096 key'
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+}

@@ -125,3 +125,86 @@ Describe 'Read-Certificate' {
         Get-ErrorId { Read-Certificate -Path $f } | Should -Be 'EmptyInput'
     }
 }
+
+Describe 'Read-Certificate with paths from the pipeline (issue 15)' {
+    BeforeAll {
+        $script:dir15 = Join-Path $TestDrive 'issue15'
+        New-Item -ItemType Directory -Path (Join-Path $dir15 'sub') -Force | Out-Null
+        $script:chain15 = New-TestChain -Name 'Pipe'
+        $chain15.Leaf | Save-Certificate -Path (Join-Path $dir15 'leaf.pem') | Out-Null
+        $chain15.Root | Save-Certificate -Path (Join-Path $dir15 'root.pem') | Out-Null
+        Set-Content -Path (Join-Path $dir15 'list.txt') -Value (Join-Path $dir15 'leaf.pem'), (Join-Path $dir15 'root.pem')
+    }
+
+    It 'reads a path string from the pipeline as a file, and remembers it in Path' {
+        Push-Location $dir15
+        try { $c = './leaf.pem' | Read-Certificate } finally { Pop-Location }
+        $c.Thumbprint | Should -Be $chain15.Leaf.Thumbprint
+        $c.Path | Should -Be (Join-Path $dir15 'leaf.pem')
+    }
+
+    It 'reads every file Get-Content lists' {
+        $certs = Get-Content (Join-Path $dir15 'list.txt') | Read-Certificate
+        $certs.Thumbprint | Should -Be @($chain15.Leaf.Thumbprint, $chain15.Root.Thumbprint)
+        $certs.Path | Should -Be @((Join-Path $dir15 'leaf.pem'), (Join-Path $dir15 'root.pem'))
+    }
+
+    It 'still reads PEM text from Get-Content (no Path then), header lines with wildcard characters included' {
+        $c = Get-Content (Join-Path $dir15 'leaf.pem') | Read-Certificate
+        $c.Thumbprint | Should -Be $chain15.Leaf.Thumbprint
+        $c.Path | Should -BeNullOrEmpty
+        $withHeader = @('subject=/CN=[www]*.example.test?') + (Get-Content (Join-Path $dir15 'leaf.pem'))
+        $c = $withHeader | Read-Certificate -ErrorVariable errs
+        $errs | Should -BeNullOrEmpty
+        $c.Thumbprint | Should -Be $chain15.Leaf.Thumbprint
+    }
+
+    It 'reads the files a wildcard matches and reports a subfolder as PathIsDirectory' {
+        $certs = Read-Certificate -Path (Join-Path $dir15 '*.pem'), (Join-Path $dir15 '*') -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($certs | Where-Object Path -like '*leaf.pem').Count | Should -Be 2
+        $ids = @($errs | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] })
+        $ids | Should -Contain 'PathIsDirectory'
+        ($errs | Where-Object { $_.FullyQualifiedErrorId -like 'PathIsDirectory,*' }).TargetObject | Should -Be (Join-Path $dir15 'sub')
+    }
+
+    It 'names the file when a key in a PEM bundle belongs to none of its certificates (KeyMismatch)' {
+        $bundle = Join-Path $dir15 'mismatch.pem'
+        $chain15.Leaf | Save-Certificate -Path $bundle -Force | Out-Null
+        $otherKey = Join-Path $dir15 'other.key'
+        New-PrivateKey | Save-PrivateKey -Path $otherKey | Out-Null
+        Add-Content -Path $bundle -Value (Get-Content $otherKey)
+        $c = Read-Certificate -Path $bundle -ErrorVariable errs -ErrorAction SilentlyContinue
+        $c.HasPrivateKey | Should -BeFalse
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'KeyMismatch,*'
+        $errs[0].Exception.Message | Should -BeLike "*$bundle*"
+        $errs[0].Exception.Message | Should -Match '1 private key in the input belongs to none of its 1 certificate;'
+    }
+
+    It 'says "an Int32" for an input it cannot read' {
+        $e = Get-ErrorId { 5 | Read-Certificate }
+        $e | Should -Be 'UnsupportedInput'
+        try { 5 | Read-Certificate -ErrorAction Stop } catch { $_.Exception.Message | Should -Match 'from an Int32' }
+    }
+
+    It 'a PFX given where no -Password can be given says how to read it (PasswordProtectedInput)' {
+        $pfx = Join-Path $dir15 'leaf.pfx'
+        $chain15.Leaf | Save-Certificate -Path $pfx -Password $Password | Out-Null
+        Get-ErrorId { Test-CertificateChain -Certificate $pfx -TrustedRoot $chain15.Root } | Should -Be 'PasswordProtectedInput'
+        try { Test-CertificateChain -Certificate $pfx -ErrorAction Stop } catch { $_.Exception.Message | Should -Match 'Read-Certificate -Path .* -Password' }
+        (Read-Certificate -Path $pfx -Password $Password).Thumbprint | Should -Be $chain15.Leaf.Thumbprint
+    }
+}
+
+Describe 'Read-Certificate messages (issue 15)' {
+    It 'puts our words first and the parser detail after, marked: <Name>' -ForEach @(
+        @{ Name = 'a truncated DER certificate'; Bytes = [byte[]](0x30, 0x06, 0x30, 0x04, 0x02, 0x02, 0x01, 0x01) }
+        @{ Name = 'PEM whose body is not a certificate'; Text = "-----BEGIN CERTIFICATE-----`nMIIBAAAA`n-----END CERTIFICATE-----" }
+    ) {
+        $path = Join-Path $TestDrive ('msg-' + [guid]::NewGuid().ToString('N'))
+        if ($Bytes) { [IO.File]::WriteAllBytes($path, $Bytes) } else { Set-Content -Path $path -Value $Text }
+        $err = $null
+        try { Read-Certificate -Path $path -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidCertificate,*'
+        $err.Exception.Message | Should -BeLike "$path`: The data is not a valid X.509 certificate (parser detail: *)."
+    }
+}

@@ -129,3 +129,61 @@ Describe 'Save-Certificate: PFX strength (issue 11)' {
         $OpenSslExit | Should -Not -Be 0
     }
 }
+
+Describe 'Save-Certificate formats from the extension (issue 15)' {
+    BeforeAll { $script:c15 = New-TestChain -Name 'Ext' }
+
+    It 'writes a PFX for .pfx and .p12 with -Password, which openssl opens' -ForEach @('pfx', 'p12') {
+        $path = Join-Path $TestDrive "site.$_"
+        $c15.Leaf, $c15.Intermediate | Save-Certificate -Path $path -Password $Password | Out-Null
+        $out = Invoke-OpenSsl pkcs12 -in $path -passin "pass:$PasswordText" -nokeys
+        $OpenSslExit | Should -Be 0
+        $out | Should -Match 'CN\s*=\s*www.example.test'
+        $back = Read-Certificate -Path $path -Password $Password
+        ($back | Where-Object HasPrivateKey).Thumbprint | Should -Be $c15.Leaf.Thumbprint
+    }
+
+    It 'writes DER for .der and .cer' -ForEach @('der', 'cer') {
+        $path = Join-Path $TestDrive "leaf.$_"
+        $c15.Leaf | Save-Certificate -Path $path | Out-Null
+        [IO.File]::ReadAllBytes($path) | Should -Be $c15.Leaf.GetRawData()
+    }
+
+    It 'writes a PKCS#7 bundle for .p7b that openssl reads (a SET: the order is not kept)' {
+        $path = Join-Path $TestDrive 'chain.p7b'
+        $c15.Leaf, $c15.Intermediate | Save-Certificate -Path $path | Out-Null
+        $out = Invoke-OpenSsl pkcs7 -inform DER -in $path -print_certs -noout
+        $OpenSslExit | Should -Be 0
+        ([regex]::Matches($out, 'subject=')).Count | Should -Be 2
+        @((Read-Certificate -Path $path).Thumbprint | Sort-Object) | Should -Be @(@($c15.Leaf.Thumbprint, $c15.Intermediate.Thumbprint) | Sort-Object)
+    }
+
+    It 'writes PEM for .pem, .crt and unknown extensions; -Format wins over the extension' {
+        foreach ($name in 'a.pem', 'a.crt', 'a.txt') {
+            $path = Join-Path $TestDrive $name
+            $c15.Leaf | Save-Certificate -Path $path | Out-Null
+            Get-Content $path -TotalCount 1 | Should -Be '-----BEGIN CERTIFICATE-----'
+        }
+        $path = Join-Path $TestDrive 'forced.pfx'
+        $c15.Leaf | Save-Certificate -Path $path -Format Pem | Out-Null
+        Get-Content $path -TotalCount 1 | Should -Be '-----BEGIN CERTIFICATE-----'
+    }
+
+    It 'refuses -Password for a format that holds none, and writes nothing' {
+        $path = Join-Path $TestDrive 'site.pem'
+        Get-ErrorId { $c15.Leaf | Save-Certificate -Path $path -Password $Password } | Should -Be 'PasswordNotUsed'
+        Get-ErrorId { $c15.Leaf | Save-Certificate -Path (Join-Path $TestDrive 'x.pfx') -Format Der -Password $Password } | Should -Be 'PasswordNotUsed'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'returns the file as Get-Item does, so the default view shows mode and size' {
+        $path = Join-Path $TestDrive 'shown.pem'
+        $file = $c15.Leaf | Save-Certificate -Path $path
+        $file | Should -BeOfType [IO.FileInfo]
+        $file.PSPath | Should -Not -BeNullOrEmpty
+        $text = $file | Out-String -Width 120
+        $text | Should -Match ([regex]::Escape('shown.pem'))
+        $text | Should -Match "\s$((Get-Item $path).Length)\s+shown\.pem"
+        $text | Should -Match '(-rw|-a---)'
+    }
+}

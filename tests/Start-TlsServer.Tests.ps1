@@ -34,20 +34,21 @@ Describe 'Start-TlsServer' {
         $after.ErrorId | Should -Be 'ConnectionRefused'
     }
 
-    It 'openssl s_client connects with <Version> and ALPN h2, and gets the small response' -ForEach @(
+    # Issue 15: the server no longer accepts h2 (it answers in HTTP/1.1 only); ALPN is tested with http/1.1.
+    It 'openssl s_client connects with <Version> and ALPN http/1.1, and gets the small response' -ForEach @(
         @{ Version = '-tls1_2'; Protocol = 'TLSv1.2' }
         @{ Version = '-tls1_3'; Protocol = 'TLSv1.3' }
     ) {
-        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn h2, http/1.1
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn acme-tls/1, http/1.1
         try {
-            $out = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $Version, '-ign_eof', '-alpn', 'h2', '-servername', 'www.example.test', '-CAfile', $rootPath, '-verify_return_error'
+            $out = Invoke-Peer openssl 's_client', '-connect', "127.0.0.1:$($server.Port)", $Version, '-ign_eof', '-alpn', 'h2,http/1.1', '-servername', 'www.example.test', '-CAfile', $rootPath, '-verify_return_error'
             $out.Output | Should -Match ([regex]::Escape("New, $Protocol, Cipher is"))
-            $out.Output | Should -Match 'ALPN protocol: h2'
+            $out.Output | Should -Match 'ALPN protocol: http/1.1'
             $out.Output | Should -Match 'Verify return code: 0 \(ok\)'
             $out.Output | Should -Match 'Hello from TlsTools'
             $seen = Wait-Connections $server 1
             $seen[0].Success | Should -BeTrue
-            $seen[0].Alpn | Should -Be 'h2'
+            $seen[0].Alpn | Should -Be 'http/1.1'
             $seen[0].ServerName | Should -Be 'www.example.test'
             $seen[0].TlsVersion | Should -Be ($Protocol -replace 'TLSv1\.', 'Tls1')
         } finally { $server | Stop-TlsServer }
@@ -57,15 +58,15 @@ Describe 'Start-TlsServer' {
         @{ Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.2'; Version = 'Tls12' }
         @{ Priority = 'NORMAL:-VERS-ALL:+VERS-TLS1.3'; Version = 'Tls13' }
     ) {
-        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn h2
+        $server = Start-TlsServer -Certificate $chain.Leaf -Chain $chain.Intermediate -Alpn http/1.1
         try {
-            $out = Invoke-Peer gnutls-cli '--port', $server.Port, '127.0.0.1', '--x509cafile', $rootPath, '--alpn', 'h2', '--priority', $Priority
+            $out = Invoke-Peer gnutls-cli '--port', $server.Port, '127.0.0.1', '--x509cafile', $rootPath, '--alpn', 'http/1.1', '--priority', $Priority
             $out.Output | Should -Match 'Handshake was completed'
-            $out.Output | Should -Match 'Application protocol: h2'
+            $out.Output | Should -Match 'Application protocol: http/1.1'
             $seen = Wait-Connections $server 1
             $seen[0].Success | Should -BeTrue
             $seen[0].TlsVersion | Should -Be $Version
-            $seen[0].Alpn | Should -Be 'h2'
+            $seen[0].Alpn | Should -Be 'http/1.1'
         } finally { $server | Stop-TlsServer }
     }
 
@@ -390,5 +391,82 @@ Describe 'Stop-TlsServer and the server registry' {
             $conn = $server.RecentConnections | Format-Table | Out-String -Width 120
             (($conn -split "`r?`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
         } finally { $server | Stop-TlsServer }
+    }
+}
+
+Describe 'Start-TlsServer checks at start, ::1, -Wait and completion (issue 15)' {
+    It 'a cipher suite the key cannot serve fails at start (CipherSuiteNotServable), not at every handshake' {
+        Get-ErrorId { Start-TlsServer -Certificate $chain.Leaf -CipherSuite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 } | Should -Be 'CipherSuiteNotServable'
+        Get-ErrorId { Start-TlsServer -Certificate $chain.Leaf -CipherSuite TLS_AES_128_GCM_SHA256 -TlsVersion Tls12 } | Should -Be 'CipherSuiteNotServable'
+        $ok = Start-TlsServer -Certificate $chain.Leaf -CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 -TlsVersion Tls12
+        try {
+            (Invoke-TlsHandshake 127.0.0.1 -Port $ok.Port -SkipCertificateCheck).CipherSuite | Should -Be 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
+        } finally { $ok | Stop-TlsServer }
+    }
+
+    It "-Alpn h2 is refused (AlpnNotServable: the server answers in HTTP/1.1), -Alpn '' is a parameter error" {
+        Get-ErrorId { Start-TlsServer -Certificate $chain.Leaf -Alpn h2, http/1.1 } | Should -Be 'AlpnNotServable'
+        Get-ErrorId { Start-TlsServer -Certificate $chain.Leaf -Alpn '' } | Should -Be 'ParameterArgumentValidationError'
+        $s = Start-TlsServer -Certificate $chain.Leaf -Alpn http/1.1
+        try {
+            (Invoke-TlsHandshake 127.0.0.1 -Port $s.Port -Alpn h2, http/1.1 -SkipCertificateCheck).Alpn | Should -Be 'http/1.1'
+        } finally { $s | Stop-TlsServer }
+    }
+
+    It 'serves ::1 as well as 127.0.0.1, at the same port' {
+        $s = Start-TlsServer -Certificate $chain.Leaf
+        try {
+            $v4 = Invoke-TlsHandshake 127.0.0.1 -Port $s.Port -ServerName www.example.test -TrustedRoot $chain.Root
+            $v6 = Invoke-TlsHandshake ::1 -Port $s.Port -ServerName www.example.test -TrustedRoot $chain.Root
+            $v4.Success | Should -BeTrue
+            $v6.Success | Should -BeTrue
+            $v6.IPAddress | Should -Be '::1'
+        } finally { $s | Stop-TlsServer }
+        $after = Invoke-TlsHandshake ::1 -Port $s.Port -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        $after.Success | Should -BeFalse   # stopped on ::1 too
+    }
+
+    It '-Scenario with -HostName ::1 makes a certificate for ::1 that validates' {
+        $s = Start-TlsServer -Scenario Valid -HostName ::1
+        try {
+            $s.Scenario.HostName | Should -Be '::1'
+            $r = Invoke-TlsHandshake ::1 -Port $s.Port -TrustedRoot $s.Scenario.TrustedRoot
+            $r.Validation.IsValid | Should -BeTrue
+        } finally { $s | Stop-TlsServer }
+    }
+
+    It '-Scenario with a -HostName that is no name says so in terms of -HostName' {
+        $err = $null
+        try { Start-TlsServer -Scenario Valid -HostName 'not a host' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidDnsName,*'
+        $err.Exception.Message | Should -Match '^-HostName ''not a host'' is neither a DNS name nor an IP address'
+        $err.Exception.Message | Should -Not -Match '-IpAddress'
+    }
+
+    It '-Wait runs in the foreground until stopped (Ctrl+C), then stops the server' {
+        $ps = [powershell]::Create()
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        try {
+            $manifest = Join-Path $RepoRoot 'TlsTools.psd1'
+            $null = $ps.AddScript("Import-Module '$manifest'; Start-TlsServer -Certificate (New-Certificate -SelfSigned -DnsName localhost -IpAddress 127.0.0.1) -Wait")
+            $handle = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ($output.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $server = $output[0]
+            $server.IsRunning | Should -BeTrue
+            Start-Sleep -Milliseconds 700
+            $handle.IsCompleted | Should -BeFalse          # still in the foreground
+            (Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -SkipCertificateCheck).Success | Should -BeTrue
+            $ps.Stop()                                      # what Ctrl+C does
+            $server.IsRunning | Should -BeFalse
+        } finally { $ps.Dispose() }
+    }
+
+    It 'Stop-TlsServer -Port completes the ports of running servers' {
+        $s = Start-TlsServer -Certificate $chain.Leaf
+        try {
+            $completions = (TabExpansion2 -inputScript 'Stop-TlsServer -Port ' -cursorColumn 'Stop-TlsServer -Port '.Length).CompletionMatches
+            $completions.CompletionText | Should -Contain "$($s.Port)"
+        } finally { $s | Stop-TlsServer }
     }
 }

@@ -461,3 +461,37 @@ Describe 'Test-CertificateChain: output' {
         ($r.Failures | Format-List | Out-String) | Should -Match 'Thumbprint\s+:\s+' 
     }
 }
+
+Describe 'Test-CertificateChain at 80 columns and argument checks (issue 15)' {
+    BeforeAll { $script:c15 = New-TestChain -Name 'Narrow' }
+
+    It 'the default table shows the whole reason at 80 columns (wrapped, not cut)' {
+        $r = Test-CertificateChain $c15.Leaf -Intermediate $c15.Intermediate -TrustedRoot $c15.Root -DnsName 'nope.example.test'
+        $text = $r | Out-String -Width 80
+        $text -split "`r?`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        # The reason's words, across the wrapped lines, all appear: nothing is cut off with an ellipsis.
+        $text | Should -Not -Match '…'
+        ($text -replace '\s+', '') | Should -Match ([regex]::Escape(($r.Failures[0].Message -replace '\s+', '')))
+        ($r.Failures | Out-String -Width 80) | Should -Not -Match '…'
+    }
+
+    It 'a chain of one certificate reads "1 certificate"' {
+        $self = New-Certificate -SelfSigned -DnsName one.example.test
+        $text = Test-CertificateChain $self -TrustedRoot $self -DnsName one.example.test | Out-String -Width 120
+        $text | Should -Match 'valid: 1 certificate up to'
+    }
+
+    It '<Name> is an argument error before any validation' -ForEach @(
+        @{ Name = '-IpAddress abc'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -IpAddress abc }; Id = 'InvalidIpAddress'; Category = 'InvalidArgument' }
+        @{ Name = '-Email x'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -Email x }; Id = 'InvalidEmail'; Category = 'InvalidArgument' }
+        # PowerShell's own parameter validation (ValidateRange) reports InvalidData.
+        @{ Name = '-MaxDepth 0'; Call = { Test-CertificateChain $c15.Leaf -TrustedRoot $c15.Root -MaxDepth 0 }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+    ) {
+        $out = $null; $caught = $null
+        try { $ErrorActionPreference = 'Stop'; $out = & $Call } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId.Split(',')[0] | Should -Be $Id
+        $caught.CategoryInfo.Category | Should -Be $Category
+        $out | Should -BeNullOrEmpty   # no verdict
+    }
+}

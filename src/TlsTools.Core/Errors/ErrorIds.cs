@@ -328,6 +328,28 @@ namespace TlsTools
 
         [Description("A TLS server (Start-TlsServer -StartTls) can speak only SMTP, IMAP and POP3 before TLS.")]
         public const string StartTlsServerUnsupported = nameof(StartTlsServerUnsupported);
+
+        // Rough edges (issue 15): early argument checks, Save-/Read- conventions, non-TLS peers
+        [Description("Start-TlsServer was given a cipher suite its certificate's key or its TLS versions cannot serve.")]
+        public const string CipherSuiteNotServable = nameof(CipherSuiteNotServable);
+
+        [Description("An ALPN protocol name is empty or longer than 255 bytes.")]
+        public const string InvalidAlpn = nameof(InvalidAlpn);
+
+        [Description("Start-TlsServer does not accept this ALPN protocol (h2): it answers in HTTP/1.1 only.")]
+        public const string AlpnNotServable = nameof(AlpnNotServable);
+
+        [Description("-Password was given for a file format that holds no password (only PFX does).")]
+        public const string PasswordNotUsed = nameof(PasswordNotUsed);
+
+        [Description("A password-protected file (a PFX) was given where no -Password can be given; read it with Read-Certificate -Password and pass the result.")]
+        public const string PasswordProtectedInput = nameof(PasswordProtectedInput);
+
+        [Description("Two parameters that exclude each other were given (-ValidityDays with -NotAfter; -PrivateKey with another -Algorithm).")]
+        public const string ConflictingParameters = nameof(ConflictingParameters);
+
+        [Description("The server answered with something that is not TLS (another protocol listens on that port).")]
+        public const string NotTls = nameof(NotTls);
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

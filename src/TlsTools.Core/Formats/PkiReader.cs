@@ -158,7 +158,8 @@ namespace TlsTools.Formats
             int unmatched = keys.Count(k => !result.Any(c => c.PrivateKey == k));
             if (unmatched > 0)
                 onProblem?.Invoke(new TlsToolsException(ErrorIds.KeyMismatch, ErrorKind.InvalidData,
-                    unmatched + " private key(s) in the input belong to none of its " + result.Count + " certificate(s); the certificates are read without them."));
+                    (unmatched == 1 ? "1 private key in the input belongs" : unmatched + " private keys in the input belong") + " to none of its " +
+                    Wording.Count(result.Count, "certificate") + "; the certificates are read without " + (unmatched == 1 ? "it." : "them.")));
             return result;
         }
 
@@ -231,7 +232,8 @@ namespace TlsTools.Formats
             catch (TlsToolsException) { throw; }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "The data is not a valid " + what + ": " + e.Message, e);
+                // Our words first; the parser's own detail (BouncyCastle's, e.g. "corrupted stream ...") only after, marked as such.
+                throw new TlsToolsException(errorId, ErrorKind.InvalidData, "The data is not a valid " + what + " (parser detail: " + e.Message + ").", e);
             }
         }
 

@@ -10,7 +10,7 @@ using TlsTools.Pki;
 
 namespace TlsTools.Formats
 {
-    public enum CertificateFormat { Pem, Der, Pfx }
+    public enum CertificateFormat { Pem, Der, Pfx, P7b }
 
     public enum KeyFormat { Pem, Der }
 
@@ -42,6 +42,8 @@ namespace TlsTools.Formats
                     return certificates[0].GetRawData();
                 case CertificateFormat.Pfx:
                     return EncodePfx(certificates, password);
+                case CertificateFormat.P7b:
+                    return Pkcs7Writer.Encode(certificates);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(format));
             }

@@ -67,7 +67,9 @@ namespace TlsTools.Formats
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 TryDelete(temp);
-                throw new TlsToolsException(ErrorIds.WriteFailed, ErrorKind.WriteError, "Could not write '" + full + "': " + e.Message, e, full);
+                // The message names the file asked for, never the hidden temporary file beside it.
+                throw new TlsToolsException(ErrorIds.WriteFailed, ErrorKind.WriteError, "Could not write '" + full + "': " +
+                    (e is UnauthorizedAccessException ? "permission denied (the folder '" + dir + "' or the file is not writable)." : e.Message.Replace(temp, full)), e, full);
             }
             catch
             {

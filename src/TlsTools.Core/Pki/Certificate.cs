@@ -82,8 +82,21 @@ namespace TlsTools.Pki
         public DateTime NotBefore => Bc.NotBefore.ToUniversalTime();
         public DateTime NotAfter => Bc.NotAfter.ToUniversalTime();
 
-        /// <summary>Whole days from now until NotAfter; negative once expired.</summary>
-        public int DaysUntilExpiry => (int)Math.Floor((NotAfter - DateTime.UtcNow).TotalDays);
+        /// <summary>
+        /// Days from now until NotAfter, a part day counted as a day (rounded up): a 90-day certificate shows 90 when issued
+        /// and 1 on its last day; 0 from the moment it expires until a day later; -2 two days after it expired. So
+        /// <c>DaysUntilExpiry -le 0</c> is exactly "expired".
+        /// </summary>
+        public int DaysUntilExpiry => DaysUntil(NotAfter, DateTime.UtcNow);
+
+        /// <summary>The rounding of <see cref="DaysUntilExpiry"/>: whole days from <paramref name="now"/> to <paramref name="notAfter"/>, rounded up.</summary>
+        internal static int DaysUntil(DateTime notAfter, DateTime now) => (int)Math.Ceiling((notAfter - now).TotalDays);
+
+        /// <summary>The file this certificate was read from (Read-Certificate and file inputs); null when it was made or received.</summary>
+        public string? Path { get; private set; }
+
+        /// <summary>The same certificate, remembering the file it was read from.</summary>
+        internal Certificate WithPath(string? path) => new Certificate(Bc, PrivateKey, keyKnownToMatch: true) { Path = path };
 
         /// <summary>SHA-1 of the DER encoding, uppercase hex, as .NET and Windows show it.</summary>
         public string Thumbprint => _thumbprint.Value;
@@ -188,10 +201,10 @@ namespace TlsTools.Pki
         }
 
         /// <summary>Returns the same certificate carrying the given key (which must match).</summary>
-        public Certificate WithPrivateKey(PrivateKey privateKey) => new Certificate(Bc, privateKey);
+        public Certificate WithPrivateKey(PrivateKey privateKey) => new Certificate(Bc, privateKey) { Path = Path };
 
         /// <summary>Returns the same certificate without a private key.</summary>
-        public Certificate WithoutPrivateKey() => PrivateKey == null ? this : new Certificate(Bc);
+        public Certificate WithoutPrivateKey() => PrivateKey == null ? this : new Certificate(Bc) { Path = Path };
 
         /// <summary>A .NET certificate with the same encoding, with the private key when this one carries it.</summary>
         public X509Certificate2 ToX509Certificate2()
@@ -251,7 +264,11 @@ namespace TlsTools.Pki
         public bool Equals(Certificate? other) => other != null && Org.BouncyCastle.Utilities.Arrays.AreEqual(_der, other._der);
         public override bool Equals(object? obj) => Equals(obj as Certificate);
         public override int GetHashCode() => Thumbprint.GetHashCode();
-        public override string ToString() => Subject;
+        /// <summary>
+        /// The subject and the SHA-1 thumbprint, e.g. <c>CN=www.example.test [D6F218E5...]</c>: two different certificates never
+        /// print alike, so Compare-Object, Sort-Object -Unique and "$cert" in messages tell them apart.
+        /// </summary>
+        public override string ToString() => Subject + " [" + Thumbprint + "]";
 
         /// <summary>Reads a lazily parsed part; a malformed encoding gives <paramref name="fallback"/> instead of a library exception.</summary>
         private static T Tolerant<T>(Func<T> read, Func<Exception, T> fallback)

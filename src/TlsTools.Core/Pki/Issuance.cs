@@ -278,18 +278,29 @@ namespace TlsTools.Pki
             var names = new List<GeneralName>();
             names.AddRange(dns.Select(d => new GeneralName(GeneralName.DnsName, CheckDnsName(d, allowWildcard: true))));
             foreach (var ip in ips)
-            {
-                if (!IPAddress.TryParse(ip, out var addr))
-                    throw new TlsToolsException(ErrorIds.InvalidIpAddress, ErrorKind.InvalidArgument, "'" + ip + "' is not an IP address.");
-                names.Add(new GeneralName(GeneralName.IPAddress, new DerOctetString(addr.GetAddressBytes())));
-            }
+                names.Add(new GeneralName(GeneralName.IPAddress, new DerOctetString(ParseIpAddress(ip).GetAddressBytes())));
             foreach (var email in emails)
-            {
-                if (email.IndexOf('@') <= 0 || email.IndexOf('@') == email.Length - 1)
-                    throw new TlsToolsException(ErrorIds.InvalidEmail, ErrorKind.InvalidArgument, "'" + email + "' is not an email address.");
-                names.Add(new GeneralName(GeneralName.Rfc822Name, email));
-            }
+                names.Add(new GeneralName(GeneralName.Rfc822Name, CheckEmail(email)));
             return names.Count == 0 ? null : new GeneralNames(names.ToArray());
+        }
+
+        /// <summary>An IP address as certificates name it (issuance, and the name Test-CertificateChain checks for).</summary>
+        /// <exception cref="TlsToolsException">InvalidIpAddress.</exception>
+        internal static IPAddress ParseIpAddress(string ip)
+        {
+            if (!IPAddress.TryParse(ip ?? "", out var addr))
+                throw new TlsToolsException(ErrorIds.InvalidIpAddress, ErrorKind.InvalidArgument, "'" + ip + "' is not an IP address.", target: ip);
+            return addr;
+        }
+
+        /// <summary>An email address as certificates name it: local part, one '@', domain.</summary>
+        /// <exception cref="TlsToolsException">InvalidEmail.</exception>
+        internal static string CheckEmail(string email)
+        {
+            int at = (email ?? "").IndexOf('@');
+            if (at <= 0 || at == email!.Length - 1 || email.IndexOf('@', at + 1) >= 0)
+                throw new TlsToolsException(ErrorIds.InvalidEmail, ErrorKind.InvalidArgument, "'" + email + "' is not an email address.", target: email);
+            return email;
         }
 
         private static string CheckDnsName(string name, bool allowWildcard)

@@ -47,6 +47,12 @@ namespace TlsTools.Tls
                     result.Error = "The server ended the handshake with a fatal " + name + " alert (" + AlertMeaningText(name) + ").";
                     return;
                 }
+                case TlsFatalAlert _ when client.ReceivedAnything && !client.ReceivedTls:
+                    // Not a TLS record at all: the same outcome as Get-TlsServerProfile's, in our words.
+                    result.ErrorKind = TlsTools.ErrorKind.ProtocolError;
+                    result.ErrorId = ErrorIds.NotTls;
+                    result.Error = NotTlsMessage(where);
+                    return;
                 case TlsFatalAlert sent:
                 {
                     var name = TlsRegistry.Alerts.Name(sent.AlertDescription);
@@ -92,6 +98,10 @@ namespace TlsTools.Tls
                     return;
             }
         }
+
+        /// <summary>The one wording of "this port does not speak TLS" (handshakes and scans).</summary>
+        internal static string NotTlsMessage(string where) =>
+            "The server at " + where + " does not speak TLS: what it sent is not a TLS record (another protocol, such as HTTP, SSH or SMTP without STARTTLS, listens on this port).";
 
         private static string AlertMeaningText(string name) => TlsRegistry.Alerts.Meaning(AlertCode(name));
 

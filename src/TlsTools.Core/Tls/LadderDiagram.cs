@@ -11,7 +11,7 @@ namespace TlsTools.Tls
     public static class LadderDiagram
     {
         /// <summary>Total width of the output; lines never exceed it.</summary>
-        public const int DefaultWidth = 120;
+        public const int DefaultWidth = 80;
 
         public static string Render(IEnumerable<TranscriptMessage> transcript) => Render(transcript, DefaultWidth);
 
@@ -20,7 +20,9 @@ namespace TlsTools.Tls
             if (transcript == null) throw new ArgumentNullException(nameof(transcript));
             width = Math.Max(60, width);
             const int timeCol = 9;              // "  1234.5 "
-            int arrow = Math.Min(52, width - timeCol - 2 - 20);
+            // The arrow takes what the summary leaves it (at least 34: the longest label fits), at most 52: at 80 columns
+            // the summary keeps 35 characters instead of 20.
+            int arrow = Math.Min(52, Math.Max(34, width - timeCol - 2 - 35));
             var sb = new StringBuilder();
             var header = new string(' ', timeCol) + Pad("Client", arrow + 2 - 6) + "Server";
             sb.Append("    ms   ").Append(header.Substring(timeCol)).Append('\n');

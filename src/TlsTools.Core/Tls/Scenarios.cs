@@ -89,7 +89,26 @@ namespace TlsTools.Tls
             var issuing = Issuance.CreateCa(new CertificateOptions { Subject = "CN=TlsTools Scenario Issuing CA (" + scenario + "), O=TlsTools Scenarios", PathLength = 0 },
                 KeyFactory.Generate(KeyAlgorithm.EcdsaP256), root);
             var now = DateTime.UtcNow;
-            var leafOptions = new CertificateOptions { Subject = "CN=" + host, DnsNames = { host }, IpAddresses = { "127.0.0.1" }, ValidityDays = 30 };
+            // The leaf names the host (a DNS name, or an IP address such as ::1) and both loopback addresses the server listens on.
+            bool hostIsIp = System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var hostIp) && (host.IndexOf(':') >= 0 || host.Split('.').Length == 4);
+            if (hostIsIp) host = hostIp!.ToString();
+            else
+            {
+                try
+                {
+                    Issuance.GeneralNamesOf(new[] { host }, Array.Empty<string>(), Array.Empty<string>());
+                }
+                catch (TlsToolsException e) when (e.ErrorId == ErrorIds.InvalidDnsName)
+                {
+                    // In the words of Start-TlsServer, whose -HostName takes both (it has no -IpAddress).
+                    throw new TlsToolsException(ErrorIds.InvalidDnsName, ErrorKind.InvalidArgument,
+                        "-HostName '" + host + "' is neither a DNS name nor an IP address; the scenario's certificate is made for it.", e, host);
+                }
+            }
+            var leafOptions = new CertificateOptions { Subject = "CN=" + host, ValidityDays = 30 };
+            if (!hostIsIp) leafOptions.DnsNames.Add(host);
+            foreach (var loopback in new[] { "127.0.0.1", "::1", host })
+                if ((loopback != host || hostIsIp) && !leafOptions.IpAddresses.Contains(loopback)) leafOptions.IpAddresses.Add(loopback);
             var leafKey = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
             PkiCertificate? leaf = null;
             IList<PkiCertificate> chain = new List<PkiCertificate> { issuing };

@@ -127,12 +127,14 @@ namespace TlsTools.Tls
 
         private readonly TlsServerOptions _options;
         private readonly TcpListener _listener;
+        private readonly TcpListener? _listener6;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly ConcurrentDictionary<Socket, byte> _open = new ConcurrentDictionary<Socket, byte>();
         private readonly ConcurrentQueue<ServerConnection> _history = new ConcurrentQueue<ServerConnection>();
         private readonly ProtocolVersion[] _versions;
         private readonly int[]? _suites;
         private readonly Task _acceptLoop;
+        private readonly Task _acceptLoop6;
         private long _completed, _failed;
 
         private TlsServerHost(TlsServerOptions options)
@@ -155,6 +157,8 @@ namespace TlsTools.Tls
                 .Distinct().OrderByDescending(v => v).Select(v => TlsRegistry.Versions.ToBouncyCastle(v)).ToArray();
             if (options.CipherSuites != null && options.CipherSuites.Count > 0)
                 _suites = options.CipherSuites.Select(TlsRegistry.CipherSuites.Parse).ToArray();
+            if (_suites != null) ServerSuites.CheckServable(cert, _suites, options.TlsVersions);
+            ServerSuites.CheckAlpn(options.Alpn, refuseHttp2: false);
 
             _listener = new TcpListener(IPAddress.Loopback, options.Port);
             try
@@ -166,10 +170,12 @@ namespace TlsTools.Tls
                 throw new TlsToolsException(ErrorIds.PortInUse, ErrorKind.ResourceUnavailable, "Cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message, e);
             }
             Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-            _acceptLoop = Task.Run(AcceptLoop);
+            _listener6 = ServerSuites.TryListen(IPAddress.IPv6Loopback, Port);
+            _acceptLoop = Task.Run(() => AcceptLoop(_listener));
+            _acceptLoop6 = _listener6 == null ? Task.CompletedTask : Task.Run(() => AcceptLoop(_listener6));
         }
 
-        /// <summary>Starts listening on 127.0.0.1 and returns at once; connections are served in the background.</summary>
+        /// <summary>Starts listening on 127.0.0.1 (and on ::1 at the same port, when that is free) and returns at once; connections are served in the background.</summary>
         public static TlsServerHost Start(TlsServerOptions options) => new TlsServerHost(options ?? throw new ArgumentNullException(nameof(options)));
 
         public int Port { get; }
@@ -196,8 +202,9 @@ namespace TlsTools.Tls
             if (_stop.IsCancellationRequested) return;
             _stop.Cancel();
             try { _listener.Stop(); } catch (SocketException) { }
+            try { _listener6?.Stop(); } catch (SocketException) { }
             foreach (var s in _open.Keys) s.Dispose();
-            try { _acceptLoop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            try { Task.WaitAll(new[] { _acceptLoop, _acceptLoop6 }, TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
         }
 
         public void Dispose()
@@ -206,14 +213,14 @@ namespace TlsTools.Tls
             _stop.Dispose();
         }
 
-        private async Task AcceptLoop()
+        private async Task AcceptLoop(TcpListener listener)
         {
             while (!_stop.IsCancellationRequested)
             {
                 Socket socket;
                 try
                 {
-                    socket = await _listener.AcceptSocketAsync().ConfigureAwait(false);
+                    socket = await listener.AcceptSocketAsync().ConfigureAwait(false);
                 }
                 catch (Exception) when (_stop.IsCancellationRequested)
                 {

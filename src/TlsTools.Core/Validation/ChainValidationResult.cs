@@ -120,6 +120,6 @@ namespace TlsTools.Validation
         public int CandidatePaths { get; }
 
         public override string ToString() =>
-            IsValid ? "Valid (" + Chain.Length + " certificates" + (Warnings.Length > 0 ? ", " + Warnings.Length + " warning" + (Warnings.Length > 1 ? "s" : "") : "") + ")" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
+            IsValid ? "Valid (" + Wording.Count(Chain.Length, "certificate") + (Warnings.Length > 0 ? ", " + Wording.Count(Warnings.Length, "warning") : "") + ")" : "Invalid: " + (Failures.Length > 0 ? Failures[0].Message : "no reason");
     }
 }

@@ -83,10 +83,16 @@ namespace TlsTools.PowerShell.Commands
             };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);
+            progress.Begin();
             try
             {
                 var report = await TlsServerScanner.ReportAsync(options, progress, cancellationToken).ConfigureAwait(false);
-                emit(() => WriteObject(report));
+                var notTls = NotTlsCheck.For(report);
+                emit(() =>
+                {
+                    WriteObject(report);
+                    if (notTls != null) WriteFailure(notTls, target);
+                });
             }
             finally
             {
@@ -130,6 +136,16 @@ namespace TlsTools.PowerShell.Commands
                     _record.StatusDescription = p.Activity + " (" + p.CompletedProbes + " probes)";
                     _record.PercentComplete = p.PercentComplete;
                     _write(_record);
+                });
+            }
+
+            /// <summary>Shows the target at once ("Connecting"), before the first probe answers.</summary>
+            public void Begin()
+            {
+                Interlocked.Exchange(ref _lastTicks, DateTime.UtcNow.Ticks);
+                _emit(() =>
+                {
+                    if (!_done) _write(_record);
                 });
             }
 

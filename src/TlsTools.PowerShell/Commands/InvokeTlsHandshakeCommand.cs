@@ -48,6 +48,7 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter]
         [ArgumentCompleter(typeof(TlsAlpnCompleter))]
+        [ValidateNotNullOrEmpty]
         public string[]? Alpn { get; set; }
 
         /// <summary>The client certificate with its private key, optionally followed by its intermediates.</summary>
@@ -119,6 +120,8 @@ namespace TlsTools.PowerShell.Commands
             var target = ReadTarget();
             if (target != null) Start(Options(target));
         }
+
+        protected override object? ErrorTarget(HandshakeOptions target) => target.Target;
 
         protected override async Task RunAsync(HandshakeOptions target, Action<Action> emit, CancellationToken cancellationToken)
         {

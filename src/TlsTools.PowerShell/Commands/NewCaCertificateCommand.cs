@@ -46,8 +46,9 @@ namespace TlsTools.PowerShell.Commands
         [ValidateRange(1, 36500)]
         public int ValidityDays { get; set; } = Issuance.DefaultCaValidityDays;
 
-        [Parameter(Mandatory = true, ParameterSetName = DatesSet)]
-        public DateTime NotBefore { get; set; }
+        /// <summary>When the certificate becomes valid; default now. Goes with -NotAfter.</summary>
+        [Parameter(ParameterSetName = DatesSet)]
+        public DateTime? NotBefore { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = DatesSet)]
         public DateTime NotAfter { get; set; }
@@ -65,7 +66,7 @@ namespace TlsTools.PowerShell.Commands
         {
             try
             {
-                var key = PrivateKey ?? KeyFactory.Generate(Algorithm);
+                var key = ParameterChecks.KeyFor(this, PrivateKey, Algorithm);
                 var options = new CertificateOptions
                 {
                     Subject = Subject,

@@ -100,7 +100,8 @@ namespace TlsTools.PowerShell.Commands
                     ClampToIssuer = NotAfter == null && !MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)),
                 };
                 if (NotAfter == null) options.ValidityDays = ValidityDays;
-                var key = Request == null ? PrivateKey ?? KeyFactory.Generate(Algorithm) : null;
+                ParameterChecks.CheckValidity(this);
+                var key = Request == null ? ParameterChecks.KeyFor(this, PrivateKey, Algorithm) : null;
                 var issuer = SelfSigned ? null : Issuer;
                 var leaf = Issuance.CreateLeaf(options, issuer, Request, key);
                 IssuanceWarnings.WarnIfClamped(this, leaf, issuer, options, ValidityDays);

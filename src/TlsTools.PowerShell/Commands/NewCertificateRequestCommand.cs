@@ -37,7 +37,7 @@ namespace TlsTools.PowerShell.Commands
         {
             try
             {
-                var key = PrivateKey ?? KeyFactory.Generate(Algorithm);
+                var key = ParameterChecks.KeyFor(this, PrivateKey, Algorithm);
                 WriteObject(Issuance.CreateRequest(new RequestOptions
                 {
                     Subject = Subject,

@@ -21,6 +21,9 @@ namespace TlsTools.PowerShell.Commands
         protected override SecureString? InputPassword => Password;
 
         protected override IEnumerable<Certificate> Parse(byte[] data, char[]? password) =>
-            PkiReader.ReadCertificates(data, password, problem => WriteFailure(problem));
+            PkiReader.ReadCertificates(data, password, problem => WriteFailure(CurrentPath == null ? problem : WithPath(problem, CurrentPath), CurrentPath));
+
+        /// <summary>Certificates read from a file carry it in their Path property.</summary>
+        protected override Certificate FromFile(Certificate item, string path) => item.WithPath(path);
     }
 }

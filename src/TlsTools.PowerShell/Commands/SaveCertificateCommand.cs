@@ -8,7 +8,10 @@ using TlsTools.PowerShell.Infrastructure;
 
 namespace TlsTools.PowerShell.Commands
 {
-    /// <summary>Writes certificates to one file: PEM (all of them), DER (one) or PFX (the key and the chain, password-protected).</summary>
+    /// <summary>
+    /// Writes certificates to one file: PEM (all of them), DER (one), PFX (the key and the chain, password-protected) or P7B
+    /// (PKCS#7, certificates only). Without -Format the file's extension decides (<see cref="FormatFor"/>).
+    /// </summary>
     [Cmdlet(VerbsData.Save, "Certificate", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveCertificateCommand : SavePkiCommandBase
@@ -20,8 +23,9 @@ namespace TlsTools.PowerShell.Commands
         [CertificateInput]
         public Certificate[] Certificate { get; set; } = new Certificate[0];
 
+        /// <summary>Pem, Der, Pfx or P7b; not given, the extension of -Path decides (PEM for any other extension).</summary>
         [Parameter]
-        public CertificateFormat Format { get; set; } = CertificateFormat.Pem;
+        public CertificateFormat? Format { get; set; }
 
         /// <summary>The private key of the first certificate (e.g. from Read-PrivateKey), to pair them in a PFX; it must match.</summary>
         [Parameter]
@@ -32,6 +36,36 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         [ValidateNotNull]
         public SecureString? Password { get; set; }
+
+        private CertificateFormat _format;
+
+        /// <summary>The format a file name implies: .der and .cer DER, .pfx and .p12 PFX, .p7b and .p7c PKCS#7, anything else (.pem, .crt) PEM.</summary>
+        internal static CertificateFormat FormatFor(string path)
+        {
+            switch (System.IO.Path.GetExtension(path).ToLowerInvariant())
+            {
+                case ".der":
+                case ".cer":
+                    return CertificateFormat.Der;
+                case ".pfx":
+                case ".p12":
+                    return CertificateFormat.Pfx;
+                case ".p7b":
+                case ".p7c":
+                    return CertificateFormat.P7b;
+                default:
+                    return CertificateFormat.Pem;
+            }
+        }
+
+        protected override void BeginProcessing()
+        {
+            _format = Format ?? FormatFor(Path);
+            if (Password != null && _format != CertificateFormat.Pfx)
+                Terminate(new TlsToolsException(ErrorIds.PasswordNotUsed, ErrorKind.InvalidArgument,
+                    "-Password protects a PFX file only, and '" + Path + "' would be written as " + _format +
+                    (Format == null ? " (from its extension)" : "") + "; give -Format Pfx or a .pfx/.p12 path, or leave out -Password."), Password);
+        }
 
         protected override void ProcessRecord()
         {
@@ -58,8 +92,8 @@ namespace TlsTools.PowerShell.Commands
                     return;
                 }
             }
-            Save(() => WithPassword(Password, pw => PkiWriter.EncodeCertificates(_certificates, Format, pw)),
-                isPrivate: Format == CertificateFormat.Pfx, what: _certificates.Count + " certificate(s) as " + Format);
+            Save(() => WithPassword(Password, pw => PkiWriter.EncodeCertificates(_certificates, _format, pw)),
+                isPrivate: _format == CertificateFormat.Pfx, what: Wording.Count(_certificates.Count, "certificate") + " as " + _format);
         }
     }
 }

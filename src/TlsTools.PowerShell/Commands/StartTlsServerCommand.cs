@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using TlsTools.Net;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
@@ -8,13 +10,17 @@ using TlsTools.Tls;
 namespace TlsTools.PowerShell.Commands
 {
     /// <summary>
-    /// Starts a TLS server on 127.0.0.1 in the background; it answers each connection with a small HTTP response.
-    /// The server keeps running until Stop-TlsServer, module removal or the end of the process.
+    /// Starts a TLS server on 127.0.0.1 and ::1 in the background; it answers each connection with a small HTTP/1.1 response.
+    /// The server keeps running until Stop-TlsServer, module removal or the end of the process; with -Wait it runs in the
+    /// foreground until Ctrl+C, which stops it.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "TlsServer", SupportsShouldProcess = true, DefaultParameterSetName = CertificateSet)]
     [OutputType(typeof(TlsServerHost))]
-    public sealed class StartTlsServerCommand : TlsToolsCmdlet
+    public sealed class StartTlsServerCommand : TlsToolsCmdlet, System.IDisposable
     {
+        private readonly List<TlsServerHost> _started = new List<TlsServerHost>();
+        private readonly ManualResetEventSlim _interrupted = new ManualResetEventSlim();
+
         private const string CertificateSet = "Certificate";
         private const string ScenarioSet = "Scenario";
 
@@ -51,6 +57,7 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter(ParameterSetName = CertificateSet)]
         [ArgumentCompleter(typeof(TlsAlpnCompleter))]
+        [ValidateNotNullOrEmpty]
         public string[]? Alpn { get; set; }
 
         [Parameter(ParameterSetName = CertificateSet)]
@@ -77,6 +84,10 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public object? OcspResponse { get; set; }
 
+        /// <summary>Run in the foreground until Ctrl+C, then stop the server(s).</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName == ScenarioSet)
@@ -89,6 +100,8 @@ namespace TlsTools.PowerShell.Commands
             try
             {
                 var staple = OcspResponse == null ? null : StapleBytes(OcspResponse);
+                // Every connection gets the HTTP/1.1 answer: h2 is refused here, not negotiated and then broken.
+                ServerSuites.CheckAlpn(Alpn, refuseHttp2: true);
                 var server = TlsServerHost.Start(new TlsServerOptions
                 {
                     Certificate = Certificate,
@@ -103,8 +116,7 @@ namespace TlsTools.PowerShell.Commands
                     OcspResponse = staple,
                     StartTls = StartTls,
                 });
-                TlsServerRegistry.Add(server);
-                WriteObject(server);
+                Started(server);
             }
             catch (TlsToolsException e)
             {
@@ -143,8 +155,7 @@ namespace TlsTools.PowerShell.Commands
                 try
                 {
                     var server = ScenarioFactory.StartServer(scenario, HostName, Port);
-                    TlsServerRegistry.Add(server);
-                    WriteObject(server);
+                    Started(server);
                 }
                 catch (TlsToolsException e)
                 {
@@ -152,5 +163,54 @@ namespace TlsTools.PowerShell.Commands
                 }
             }
         }
+
+        private void Started(TlsServerHost server)
+        {
+            TlsServerRegistry.Add(server);
+            _started.Add(server);
+            WriteObject(server);
+        }
+
+        /// <summary>-Wait: blocks until Ctrl+C (StopProcessing), then stops what this call started.</summary>
+        protected override void EndProcessing()
+        {
+            if (!Wait || _started.Count == 0) return;
+            foreach (var server in _started)
+                WriteInformation(new HostInformationMessage
+                {
+                    Message = "Serving https://127.0.0.1:" + server.Port + "/ and https://[::1]:" + server.Port + "/ - press Ctrl+C to stop.",
+                }, new[] { "PSHOST" });
+            try
+            {
+                while (!_interrupted.Wait(500))
+                {
+                    if (_started.TrueForAll(s => !s.IsRunning)) return; // stopped elsewhere (Stop-TlsServer in another runspace)
+                }
+            }
+            finally
+            {
+                StopStarted();
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            _interrupted.Set();
+            if (Wait) StopStarted();
+        }
+
+        private void StopStarted()
+        {
+            lock (_started)
+            {
+                foreach (var server in _started)
+                {
+                    server.Stop();
+                    TlsServerRegistry.Remove(server);
+                }
+            }
+        }
+
+        public void Dispose() => _interrupted.Dispose();
     }
 }

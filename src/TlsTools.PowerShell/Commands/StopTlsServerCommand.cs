@@ -20,6 +20,7 @@ namespace TlsTools.PowerShell.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = PortSet)]
         [ValidateRange(1, 65535)]
+        [ArgumentCompleter(typeof(TlsServerPortCompleter))]
         public int[] Port { get; set; } = Array.Empty<int>();
 
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]

@@ -88,9 +88,9 @@ namespace TlsTools.PowerShell.Commands
         [CrlInput(DeferErrors = true)]
         public object[] Crl { get; set; } = Array.Empty<object>();
 
-        /// <summary>The most intermediate CAs a path may hold.</summary>
+        /// <summary>The most intermediate CAs a path may hold (1 to 64).</summary>
         [Parameter]
-        [ValidateRange(0, 64)]
+        [ValidateRange(1, 64)]
         public int MaxDepth { get; set; } = ChainValidationRequest.DefaultMaxDepth;
 
         /// <summary>Fetch what is missing: intermediates from AIA caIssuers, OCSP answers, CRLs from distribution points. Without it nothing is fetched.</summary>
@@ -112,6 +112,16 @@ namespace TlsTools.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            // A name that cannot be a certificate's name is a wrong call, not a failed chain.
+            try
+            {
+                if (ParameterSetName == IpAddressSet) Issuance.ParseIpAddress(IpAddress);
+                if (ParameterSetName == EmailSet) Issuance.CheckEmail(Email);
+            }
+            catch (TlsToolsException e)
+            {
+                Terminate(e);
+            }
             _reader = new PkiInputReader(SessionState, ReadFile);
             // The call-wide inputs: one that cannot be read makes the call unusable (never fall back to other trust).
             // Keys are dropped once here, so that the core's per-certificate cache serves every input.

@@ -18,6 +18,9 @@ namespace TlsTools.PowerShell.Infrastructure
         private SemaphoreSlim? _slots;
         private int _started;
         private int _finished;
+        private ProgressRecord? _progress;
+        private bool _progressShown;
+        private DateTime _firstStart;
 
         /// <summary>How many targets run at once.</summary>
         protected abstract int Throttle { get; }
@@ -34,14 +37,21 @@ namespace TlsTools.PowerShell.Infrastructure
         /// </summary>
         protected abstract Task RunAsync(TTarget target, Action<Action> emit, CancellationToken cancellationToken);
 
+        /// <summary>The TargetObject of an error about <paramref name="target"/>: what the user gave, not an internal options object.</summary>
+        protected virtual object? ErrorTarget(TTarget target) => target;
+
         /// <summary>Starts one target, waiting for a free slot first (writing finished results meanwhile).</summary>
         protected void Start(TTarget target)
         {
             _slots ??= new SemaphoreSlim(Math.Max(1, Throttle));
+            if (_started == 0) _firstStart = DateTime.UtcNow;
             try
             {
                 while (!_slots.Wait(50, StopToken))
+                {
                     Drain();
+                    ShowProgress(); // many targets: the pipeline waits here for a free slot
+                }
             }
             catch (OperationCanceledException)
             {
@@ -59,11 +69,11 @@ namespace TlsTools.PowerShell.Infrastructure
                 }
                 catch (TlsToolsException e)
                 {
-                    _completions.Add(() => WriteFailure(e, target));
+                    _completions.Add(() => WriteFailure(e, ErrorTarget(target)));
                 }
                 catch (Exception e)
                 {
-                    _completions.Add(() => WriteError(ErrorRecords.Unexpected(e, ErrorIds.UnexpectedFailure, target)));
+                    _completions.Add(() => WriteError(ErrorRecords.Unexpected(e, ErrorIds.UnexpectedFailure, ErrorTarget(target))));
                 }
                 finally
                 {
@@ -85,9 +95,6 @@ namespace TlsTools.PowerShell.Infrastructure
         /// <summary>Waits for every started target, writing each result as it completes; Ctrl+C ends the wait at once.</summary>
         protected void WaitForAll()
         {
-            var progress = new ProgressRecord(Math.Abs(GetHashCode() % 100000) + 1, Activity, "Starting");
-            var shown = false;
-            var since = DateTime.UtcNow;
             while (Volatile.Read(ref _finished) < _started)
             {
                 Action? write;
@@ -101,20 +108,26 @@ namespace TlsTools.PowerShell.Infrastructure
                     throw new PipelineStoppedException();
                 }
                 write?.Invoke();
-                if (_started > 1 && (shown || (DateTime.UtcNow - since).TotalSeconds > 1))
-                {
-                    shown = true;
-                    progress.StatusDescription = Volatile.Read(ref _finished) + " of " + _started + " done";
-                    progress.PercentComplete = Math.Min(100, 100 * Volatile.Read(ref _finished) / _started);
-                    WriteProgress(progress);
-                }
+                ShowProgress();
             }
             Drain();
-            if (shown)
+            if (_progressShown)
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                _progress!.RecordType = ProgressRecordType.Completed;
+                WriteProgress(_progress);
             }
+        }
+
+        /// <summary>"N of M done" once more than one target has run for over a second (M: the targets started so far).</summary>
+        private void ShowProgress()
+        {
+            if (_started < 2 || (!_progressShown && (DateTime.UtcNow - _firstStart).TotalSeconds <= 1)) return;
+            _progress ??= new ProgressRecord(Math.Abs(GetHashCode() % 100000) + 1, Activity, "Starting");
+            _progressShown = true;
+            int finished = Volatile.Read(ref _finished);
+            _progress.StatusDescription = finished + " of " + _started + " done";
+            _progress.PercentComplete = Math.Min(100, 100 * finished / _started);
+            WriteProgress(_progress);
         }
 
         protected override void EndProcessing() => WaitForAll();

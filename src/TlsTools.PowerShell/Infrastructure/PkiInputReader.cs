@@ -216,11 +216,22 @@ namespace TlsTools.PowerShell.Infrastructure
                 throw new TlsToolsException(ErrorIds.NotAFileSystemPath, ErrorKind.InvalidArgument, "'" + path + "' is not a file-system path.", target: path);
         }
 
+        /// <summary>Reads one file: certificates remember it (Path), and errors name it.</summary>
         private static IEnumerable<T> WithPath<T>(string path, Func<IEnumerable<T>> read)
         {
             try
             {
-                return new List<T>(read());
+                var items = new List<T>(read());
+                for (int i = 0; i < items.Count; i++)
+                    if (items[i] is Certificate c) items[i] = (T)(object)c.WithPath(path);
+                return items;
+            }
+            catch (TlsToolsException e) when (e.ErrorId == ErrorIds.PasswordRequired)
+            {
+                // A parameter has no -Password to go with a file: say how to read it instead of asking for one.
+                throw new TlsToolsException(ErrorIds.PasswordProtectedInput, ErrorKind.InvalidArgument,
+                    "'" + path + "' is password-protected and this parameter takes no password; read it first, e.g. " +
+                    "$c = Read-Certificate -Path '" + path + "' -Password (Read-Host -AsSecureString), and pass $c.", e, path);
             }
             catch (TlsToolsException e)
             {
@@ -256,7 +267,7 @@ namespace TlsTools.PowerShell.Infrastructure
 
         private static TlsToolsException Unsupported(object? value, string what) =>
             new TlsToolsException(ErrorIds.UnsupportedInput, ErrorKind.InvalidArgument,
-                "Cannot take a " + what + " from a " + TypeName(value) + "; give " +
+                "Cannot take " + Wording.A(what) + " from " + Wording.A(TypeName(value)) + "; give " +
                 (what == "CRL" ? "CertificateRevocationList objects, paths or PEM text." : "TlsTools certificates, X509Certificate2 objects, paths, PEM text, or objects with a Certificate or Certificates property."),
                 target: value);
     }

@@ -9,7 +9,8 @@ namespace TlsTools.PowerShell.Infrastructure
 {
     /// <summary>
     /// The shared shape of the Read- cmdlets: -Path (wildcards), -LiteralPath (alias PSPath, by property name, so
-    /// Get-ChildItem pipes in), or -InputObject: PEM text (lines are gathered, as Get-Content sends them) or bytes.
+    /// Get-ChildItem pipes in), or -InputObject: PEM text (lines are gathered, as Get-Content sends them), bytes, files, or
+    /// strings that name existing files ('./leaf.pem' | Read-Certificate; Get-Content list.txt | Read-Certificate).
     /// </summary>
     public abstract class ReadPkiCommandBase<T> : TlsToolsCmdlet
     {
@@ -37,6 +38,12 @@ namespace TlsTools.PowerShell.Infrastructure
 
         /// <summary>What this cmdlet reads, for messages ("certificate", "private key").</summary>
         protected abstract string What { get; }
+
+        /// <summary>The file being read, while one is (for messages about it); null for pipeline text and bytes.</summary>
+        protected string? CurrentPath { get; private set; }
+
+        /// <summary>An item read from a file, given the chance to remember the file (Certificate.Path).</summary>
+        protected virtual T FromFile(T item, string path) => item;
 
         /// <summary>The password for encrypted inputs; null when the cmdlet has none.</summary>
         protected virtual SecureString? InputPassword => null;
@@ -82,20 +89,62 @@ namespace TlsTools.PowerShell.Infrastructure
         /// <summary>Reads one file and writes what it holds; an unreadable file is reported and the next one is read.</summary>
         private void ReadPath(string path)
         {
+            CurrentPath = path;
             try
             {
-                Emit(ReadFile(path));
+                Emit(ReadFile(path), path);
             }
             catch (TlsToolsException e)
             {
                 WriteFailure(WithPath(e, path), path);
             }
+            finally
+            {
+                CurrentPath = null;
+            }
         }
 
-        private void Emit(byte[] data)
+        private void Emit(byte[] data, string? path = null)
         {
             foreach (var item in WithPassword(InputPassword, pw => new List<T>(Parse(data, pw))))
-                WriteObject(item);
+                WriteObject(path == null ? item : FromFile(item, path));
+        }
+
+        /// <summary>
+        /// A pipeline string that names existing files (no PEM in it, one line): the files it names, literal name first,
+        /// else as a wildcard pattern; null when it names none (then it is text). A folder is reported as PathIsDirectory.
+        /// </summary>
+        private List<string>? FilesNamedBy(string s)
+        {
+            if (_text.Length > 0 || s.IndexOf('\n') >= 0 || s.IndexOf("-----", StringComparison.Ordinal) >= 0 || s.Trim().Length == 0) return null;
+            try
+            {
+                var literal = SessionState.Path.GetUnresolvedProviderPathFromPSPath(s, out var provider, out _);
+                if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase)) return null;
+                if (File.Exists(literal)) return new List<string> { literal };
+                if (Directory.Exists(literal))
+                    throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + literal + "' is a directory, not a file.", target: s);
+                if (!WildcardPattern.ContainsWildcardCharacters(s)) return null;
+                // A pattern that matches nothing is text (a PEM header line may hold '*' or '['), so no error is written for it.
+                var files = new List<string>();
+                foreach (var match in SessionState.Path.GetResolvedProviderPathFromPSPath(s, out _))
+                {
+                    if (File.Exists(match)) files.Add(match);
+                    else if (Directory.Exists(match))
+                        WriteFailure(new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + match + "' is a directory, not a file.", target: match), match);
+                }
+                files.Sort(StringComparer.Ordinal);
+                return files.Count > 0 ? files : null;
+            }
+            catch (TlsToolsException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is SessionStateException || e is NotSupportedException || e is ArgumentException || e is PSInvalidOperationException ||
+                                      e is IOException || e is ProviderInvocationException || e is WildcardPatternException)
+            {
+                return null; // not a path: text
+            }
         }
 
         private void Gather(object? input)
@@ -106,7 +155,24 @@ namespace TlsTools.PowerShell.Infrastructure
                 case null:
                     return;
                 case string s:
-                    _text.Append(s).Append('\n');
+                    List<string>? files;
+                    try
+                    {
+                        files = FilesNamedBy(s);
+                    }
+                    catch (TlsToolsException e)
+                    {
+                        _readFiles = true;
+                        WriteFailure(e, s);
+                        return;
+                    }
+                    if (files == null)
+                    {
+                        _text.Append(s).Append('\n');
+                        return;
+                    }
+                    _readFiles = true;
+                    foreach (var file in files) ReadPath(file);
                     return;
                 case byte[] b:
                     _bytes.Write(b, 0, b.Length);
@@ -123,12 +189,12 @@ namespace TlsTools.PowerShell.Infrastructure
                     return;
                 default:
                     WriteFailure(new TlsToolsException(ErrorIds.UnsupportedInput, ErrorKind.InvalidArgument,
-                        "Cannot read a " + What + " from a " + value.GetType().Name + "; send PEM text, bytes or files."), value);
+                        "Cannot read " + Wording.A(What) + " from " + Wording.A(value.GetType().Name) + "; send PEM text, bytes or files."), value);
                     return;
             }
         }
 
-        private static TlsToolsException WithPath(TlsToolsException e, string path) =>
+        protected static TlsToolsException WithPath(TlsToolsException e, string path) =>
             e.Message.IndexOf(path, StringComparison.Ordinal) >= 0 ? e : new TlsToolsException(e.ErrorId, e.Kind, path + ": " + e.Message, e.InnerException, path);
     }
 }

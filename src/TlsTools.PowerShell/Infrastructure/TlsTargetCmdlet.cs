@@ -11,12 +11,13 @@ namespace TlsTools.PowerShell.Infrastructure
     {
         /// <summary>The target: host, host:port, [v6]:port, [v6], a bare IPv6 address or https://host[:port]/.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Host", "Name", "Target")]
+        [Alias("ComputerName", "Host", "Name", "Target", "Url", "Uri")]
         [ValidateNotNullOrEmpty]
         public string HostName { get; set; } = "";
 
         /// <summary>TCP port, used when the target names none (default 443); a different port in the target is an error (PortConflict).</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [PortInput]
         public int? Port { get; set; }
 
         /// <summary>SNI to send: not given, the host name unless it is an IP address; '' sends none; a name sends that name.</summary>
@@ -41,7 +42,7 @@ namespace TlsTools.PowerShell.Infrastructure
             }
             catch (TlsToolsException e)
             {
-                WriteFailure(e, HostName);
+                WriteFailure(e, e.ErrorId == ErrorIds.InvalidPort && Port != null ? (object)Port.Value : HostName);
                 return null;
             }
         }

@@ -38,9 +38,11 @@ namespace TlsTools.PowerShell.Infrastructure
                         CheckFileSystem(provider, path);
                         foreach (var p in list)
                         {
+                            // A folder among the matches (./certs/*) is reported; the files beside it are still read.
                             if (Directory.Exists(p))
-                                throw new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + p + "' is a directory, not a file.", target: path);
-                            resolved.Add(p);
+                                WriteFailure(new TlsToolsException(ErrorIds.PathIsDirectory, ErrorKind.InvalidArgument, "'" + p + "' is a directory, not a file.", target: p), p);
+                            else
+                                resolved.Add(p);
                         }
                     }
                 }

@@ -49,6 +49,9 @@ namespace TlsTools.Scanning.Wire
         public int MaxBytes { get; }
         public bool Done { get; private set; }
         public ProbeOutcome Outcome { get; private set; } = ProbeOutcome.Closed;
+
+        /// <summary>How a reply that is not TLS at all is described (the report's Errors; <see cref="NotTlsCheck"/> looks for it).</summary>
+        internal const string NotTlsRecord = "not a TLS record";
         public string? Error { get; private set; }
         public ServerHelloInfo? Hello { get; private set; }
         public int? AlertLevel { get; private set; }
@@ -132,7 +135,7 @@ namespace TlsTools.Scanning.Wire
                 }
                 if (type < 20 || type > 24)
                 {
-                    Fail("not a TLS record (content type " + type + ")" + (LooksLikeText(buf, _recordPos, avail) ? "; the server answered in plain text" : ""));
+                    Fail(NotTlsRecord + " (content type " + type + ")" + (LooksLikeText(buf, _recordPos, avail) ? "; the server answered in plain text" : ""));
                     return;
                 }
                 if (avail < 5) return;
