@@ -112,7 +112,7 @@ Describe 'examples/' {
         try {
             $csv = Join-Path $TestDrive 'servers.csv'
             "host,port,StartTls`n127.0.0.1,$($smtp.Port),Smtp`n127.0.0.1,$($imap.Port),Imap`n127.0.0.1,$($smtp.Port),Pop3`n127.0.0.1,$($plain.Port)," | Set-Content $csv
-            $out = Join-Path $TestDrive 'report.csv'
+            $out = Join-Path $TestDrive 'starttls-report.csv'
             $rows = @(& (Join-Path $RepoRoot 'examples/Get-StartTlsCertificateReport.ps1') -Path $csv -TrustedRoot $root -OutputPath $out | Sort-Object StartTls, Server)
             $rows.Count | Should -Be 4
             $bySmtp = $rows | Where-Object StartTls -eq 'Smtp'
