@@ -29,7 +29,11 @@ namespace TlsTools.Fuzz
             ["crl"] = data => Expected(() => PkiReader.ReadCrls(data).Select(c => c.Issuer + c.CrlNumber + c.Count + c.NextUpdate).ToList()),
             ["transcript"] = Transcript,
             ["chain"] = Chain,
+            ["ocsp"] = Ocsp,
         };
+
+        private static readonly Lazy<Certificate> OcspLeaf = new Lazy<Certificate>(() =>
+            Issuance.CreateLeaf(new CertificateOptions { DnsNames = { "www.example.test" } }, Root.Value, null, KeyFactory.Generate(KeyAlgorithm.EcdsaP256)));
 
         public static int Main(string[] args)
         {
@@ -84,6 +88,20 @@ namespace TlsTools.Fuzz
             TlsVersion? version = ((data[0] >> 1) & 3) switch { 1 => TlsVersion.Tls12, 2 => TlsVersion.Tls13, _ => null };
             var m = TranscriptDecoder.Decode(sender, data.AsSpan(1).ToArray(), version);
             if (string.IsNullOrEmpty(m.Explanation)) throw new InvalidOperationException("a message without an explanation");
+        }
+
+        /// <summary>An OCSP response (DER) through the parser and the validator (for a fixed leaf and issuer); it must never pass unsigned.</summary>
+        private static void Ocsp(byte[] data)
+        {
+            Revocation.OcspResponse response;
+            try { response = Revocation.OcspResponseParser.Parse(data); }
+            catch (TlsToolsException e) when (!string.IsNullOrEmpty(e.ErrorId)) { return; }
+            var info = Revocation.OcspResponseValidator.Validate(response, OcspLeaf.Value, Root.Value, Revocation.RevocationMethod.Ocsp);
+            if (info.Status == Revocation.RevocationStatus.Unavailable && string.IsNullOrEmpty(info.Message))
+                throw new InvalidOperationException("Unavailable without a reason");
+            if (info.Status != Revocation.RevocationStatus.Unavailable)
+                throw new InvalidOperationException("a fuzzed response was believed (only the fixed issuer's key could sign one)");
+            _ = response.ToString() + string.Join(",", response.Certificates.Select(c => c.Subject)) + response.Nonce?.Length;
         }
 
         /// <summary>The input's certificates (PEM, DER, PKCS#7) as leaf and intermediates under a fixed root.</summary>

@@ -43,8 +43,8 @@ namespace TlsTools.Revocation
                 Message = why,
             };
 
-            if (response.ResponseStatus != OcspResponseStatus.Successful)
-                return Unavailable("the responder did not answer: its responseStatus is " + response.ResponseStatus + ".");
+            var answered = NotAnswered(response);
+            if (answered != null) return Unavailable(answered);
             var single = response.Find(certificate, issuer);
             if (single == null)
                 return Unavailable(response.Responses.Length == 0
@@ -79,6 +79,10 @@ namespace TlsTools.Revocation
                 Message = single.Status == RevocationStatus.Unknown ? "the responder does not know this certificate." : null,
             };
         }
+
+        /// <summary>Why the response is no answer (an error responseStatus such as tryLater), or null when it is Successful.</summary>
+        internal static string? NotAnswered(OcspResponse response) => response.ResponseStatus == OcspResponseStatus.Successful
+            ? null : "the responder did not answer: its responseStatus is " + response.ResponseStatus + ".";
 
         /// <summary>Null when the response is signed by the issuer or a valid delegated responder; otherwise why not.</summary>
         private static string? SignerProblem(OcspResponse response, Certificate issuer, DateTime now)

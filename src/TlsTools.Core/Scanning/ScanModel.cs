@@ -178,7 +178,7 @@ namespace TlsTools.Scanning
         public bool? SessionTickets { get; set; }
         /// <summary>Session-id resumption needs a full handshake; left to the full-handshake client: always null here.</summary>
         public bool? SessionIdResumption { get; set; }
-        /// <summary>status_request answered (the server will staple an OCSP response; TLS ≤ 1.2).</summary>
+        /// <summary>The server stapled a successful OCSP response (a CertificateStatus message, TLS ≤ 1.2); an echoed status_request without one is false.</summary>
         public bool? OcspStapling { get; set; }
         /// <summary>TLS_FALLBACK_SCSV honoured (inappropriate_fallback for a downgraded hello); null when only one version is
         /// accepted.</summary>

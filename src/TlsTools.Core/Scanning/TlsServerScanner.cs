@@ -412,7 +412,7 @@ namespace TlsTools.Scanning
                     profile.SecureRenegotiation = h.Has(ClientHelloCodec.ExtRenegotiationInfo);
                     profile.ExtendedMasterSecret = h.Has(ClientHelloCodec.ExtExtendedMasterSecret);
                     profile.SessionTickets = h.Has(ClientHelloCodec.ExtSessionTicket);
-                    profile.OcspStapling = h.Has(ClientHelloCodec.ExtStatusRequest) || first.Flight!.CertificateStatus;
+                    profile.OcspStapling = Stapling.IsSuccessfulStaple(first.Flight!.CertificateStatusBody); // an echoed status_request alone is no staple
                 }
                 else if (profile.TlsVersions.Count > 0)
                 {

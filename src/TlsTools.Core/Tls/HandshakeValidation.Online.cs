@@ -25,6 +25,7 @@ namespace TlsTools.Tls
             var request = RequestFor(result, trustedRoots, crls);
             if (request == null) return null;
             result.Validation = await OnlineChainValidator.ValidateAsync(request, online, cancellationToken).ConfigureAwait(false);
+            Stapling.Judge(result, trustedRoots);
             return result.Validation;
         }
     }

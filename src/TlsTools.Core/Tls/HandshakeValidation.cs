@@ -30,10 +30,15 @@ namespace TlsTools.Tls
             var request = RequestFor(result, trustedRoots, crls);
             if (request == null) return null;
             result.Validation = ChainValidator.Validate(request, cancellationToken);
+            Stapling.Judge(result, trustedRoots);
             return result.Validation;
         }
 
-        /// <summary>The validation request for the chain <paramref name="result"/> holds; null when the server sent no certificate.</summary>
+        /// <summary>
+        /// The validation request for the chain <paramref name="result"/> holds; null when the server sent no certificate. A
+        /// stapled OCSP response, judged against the leaf's issuer among the certificates sent and the trusted roots, is one of
+        /// its revocation answers (Method Staple).
+        /// </summary>
         internal static ChainValidationRequest? RequestFor(HandshakeResult result, IList<Certificate>? trustedRoots, IList<CertificateRevocationList>? crls)
         {
             if (result.Certificates.Length == 0) return null;
@@ -45,6 +50,9 @@ namespace TlsTools.Tls
             };
             if (crls != null) request.Crls = crls;
             ForName(request, result.Target);
+            result.Validation = null;
+            var staple = Stapling.Judge(result, trustedRoots);
+            if (staple != null) request.RevocationAnswers.Add(staple);
             return request;
         }
 

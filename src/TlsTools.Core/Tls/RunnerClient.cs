@@ -59,6 +59,12 @@ namespace TlsTools.Tls
         public bool CertificateRequested;
         public readonly List<PkiCertificate> ServerCertificates = new List<PkiCertificate>();
 
+        /// <summary>The stapled OCSP response (DER) as the server sent it: TLS 1.2 CertificateStatus, or TLS 1.3 leaf entry status_request.</summary>
+        public byte[]? StapledOcsp;
+
+        /// <summary>The signed_certificate_timestamp extension's data (a SignedCertificateTimestampList): TLS 1.2 ServerHello, TLS 1.3 leaf entry.</summary>
+        public byte[]? SctExtension;
+
         internal TlsClientContext Context => m_context;
 
         protected override ProtocolVersion[] GetSupportedVersions() => _plan.Versions;
@@ -104,6 +110,21 @@ namespace TlsTools.Tls
         public override TlsSession? GetSessionToResume() => _options.ResumeSession?.Session;
 
         public override bool ShouldCheckSigAlgOfPeerCerts() => false;
+
+        // status_request is asked for by BouncyCastle's default (an OCSP CertificateStatusRequest); SCTs are asked for here.
+        public override IDictionary<int, byte[]> GetClientExtensions()
+        {
+            var extensions = base.GetClientExtensions() ?? new Dictionary<int, byte[]>();
+            extensions[ExtensionType.signed_certificate_timestamp] = TlsUtilities.EmptyBytes;
+            return extensions;
+        }
+
+        public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
+        {
+            base.ProcessServerExtensions(serverExtensions);
+            if (serverExtensions != null && serverExtensions.TryGetValue(ExtensionType.signed_certificate_timestamp, out var sct) && sct.Length > 0)
+                SctExtension = sct;
+        }
 
         public override TlsAuthentication GetAuthentication() => new Authentication(this);
 
@@ -156,6 +177,7 @@ namespace TlsTools.Tls
             {
                 // Captured as sent; validation is a separate step.
                 _client.AddCertificates(serverCertificate.Certificate);
+                Stapling.Capture(_client, serverCertificate);
             }
 
             public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest)

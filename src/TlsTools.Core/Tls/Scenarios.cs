@@ -21,6 +21,7 @@ namespace TlsTools.Tls
         Sha1Signature,
         Tls10Only,
         ClientCertificateRequired,
+        RevokedOcspStaple,
     }
 
     /// <summary>
@@ -172,6 +173,10 @@ namespace TlsTools.Tls
                     expected = "certificate_required";
                     description = "the server refuses clients without a certificate from its client CA";
                     break;
+                case TlsScenario.RevokedOcspStaple:
+                    expected = ValidationCheck.Revoked;
+                    description = "the server staples an OCSP response, signed by its issuing CA, saying its certificate is revoked (the CRL does not list it)";
+                    break;
                 default:
                     throw new TlsToolsException(ErrorIds.UnknownScenario, ErrorKind.InvalidArgument, "Unknown scenario '" + scenario + "'.");
             }
@@ -182,6 +187,12 @@ namespace TlsTools.Tls
                 : Array.Empty<(string, DateTime, RevocationReason?)>());
             options.Certificate = leaf;
             options.Chain = chain;
+            if (scenario == TlsScenario.RevokedOcspStaple)
+                options.OcspResponse = Revocation.OcspResponseBuilder.Build(new Revocation.OcspResponseOptions
+                {
+                    Certificate = leaf, Issuer = issuing, Status = Revocation.RevocationStatus.Revoked,
+                    RevocationReason = RevocationReason.KeyCompromise, RevocationTime = now.AddMinutes(-5),
+                }).GetRawData();
             return new ScenarioKit(scenario, host, options, trusted, expected, description)
             {
                 Crl = crl,

@@ -47,7 +47,7 @@ namespace TlsTools.Tls
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
             var recorder = new TranscriptRecorder(Sender.Client) { Enabled = options.CaptureTranscript };
             KeyLogCrypto? keyLog = options.KeyLogPath != null ? new KeyLogCrypto() : null;
-            var crypto = keyLog ?? new BcTlsCrypto(Credentials.Random);
+            var crypto = keyLog ?? new ClientCrypto(Credentials.Random);
             var client = new RunnerClient(crypto, options, plan);
             Socket? socket = null;
             ProtocolPump? pump = null;
@@ -150,6 +150,7 @@ namespace TlsTools.Tls
                 ? TranscriptDecoder.Hex(client.Session.SessionID) : null;
             result.ClientCertificateRequested = ctx.CertificateRequested;
             result.ClientCertificateSent = ctx.ClientCertificateSent;
+            Stapling.Fill(result, client);
             if (result.Success && result.ErrorId == null) result.Error = null;
         }
     }

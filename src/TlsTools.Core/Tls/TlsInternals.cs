@@ -93,7 +93,7 @@ namespace TlsTools.Tls
     }
 
     /// <summary>BouncyCastle crypto that also writes SSLKEYLOGFILE lines (the NSS key log format) for one connection.</summary>
-    internal sealed class KeyLogCrypto : BcTlsCrypto
+    internal sealed class KeyLogCrypto : ClientCrypto
     {
         private int _cipherCalls;
 

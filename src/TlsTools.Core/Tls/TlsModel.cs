@@ -240,6 +240,21 @@ namespace TlsTools.Tls
         public TlsTools.Validation.ChainValidationResult? Validation { get; internal set; }
 
         /// <summary>Whole days until the leaf certificate expires (negative once expired), or null without a certificate.</summary>
+        /// <summary>
+        /// The OCSP response the server stapled, judged against the leaf and its issuer (Method Staple: Good, Revoked, Unknown,
+        /// or Unavailable with the reason it cannot be trusted); null when the server stapled none.
+        /// </summary>
+        public TlsTools.Revocation.RevocationInfo? OcspStaple { get; internal set; }
+
+        /// <summary>The stapled OCSP response as parsed (null when none was stapled or it could not be parsed).</summary>
+        public TlsTools.Revocation.OcspResponse? StapledOcspResponse { get; internal set; }
+
+        /// <summary>The Certificate Transparency SCTs the server sent in the TLS signed_certificate_timestamp extension (not verified).</summary>
+        public TlsTools.Revocation.SignedCertificateTimestamp[] SignedCertificateTimestamps { get; internal set; } = Array.Empty<TlsTools.Revocation.SignedCertificateTimestamp>();
+
+        internal byte[]? StapledOcspRaw { get; set; }
+        internal string? StapledOcspError { get; set; }
+
         public int? DaysUntilExpiry => Certificates.Length > 0 ? Certificates[0].DaysUntilExpiry : (int?)null;
 
         internal Org.BouncyCastle.Tls.TlsSession? Session { get; set; }

@@ -49,6 +49,12 @@ namespace TlsTools.Tls
         /// </summary>
         public IList<PkiCertificate>? TrustedRoots { get; set; }
 
+        /// <summary>
+        /// A DER OCSP response to staple for the leaf when the client asks (status_request): TLS 1.2 CertificateStatus,
+        /// TLS 1.3 leaf entry extension. Null staples nothing (and status_request is then not acknowledged).
+        /// </summary>
+        public byte[]? OcspResponse { get; set; }
+
         /// <summary>Body of the HTTP-ish answer; null sends a short description of the connection.</summary>
         public string? ResponseBody { get; set; }
 
@@ -130,6 +136,7 @@ namespace TlsTools.Tls
                 throw new TlsToolsException(ErrorIds.UnsupportedKey, ErrorKind.InvalidArgument, "TlsTools cannot serve TLS with a " + cert.PrivateKey.Algorithm + " key.");
             if (options.Port < 0 || options.Port > 65535)
                 throw new TlsToolsException(ErrorIds.InvalidPort, ErrorKind.InvalidArgument, "Port " + options.Port + " is not between 0 and 65535.");
+            if (options.OcspResponse != null) ServerStapling.Check(options.OcspResponse);
             _versions = (options.TlsVersions == null || options.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : options.TlsVersions.ToArray())
                 .Distinct().OrderByDescending(v => v).Select(v => TlsRegistry.Versions.ToBouncyCastle(v)).ToArray();
             if (options.CipherSuites != null && options.CipherSuites.Count > 0)
@@ -317,9 +324,18 @@ namespace TlsTools.Tls
                     if (Options.Chain != null) chain.AddRange(Options.Chain);
                     return new BcDefaultTlsCredentialedDecryptor((BcTlsCrypto)Crypto, Credentials.Chain(Crypto, chain, false, null), rsa);
                 }
-                return Credentials.Signer(m_context, (BcTlsCrypto)Crypto, Leaf, Options.Chain, sp.ClientSigAlgs, TlsUtilities.EmptyBytes)
+                var signer = Credentials.Signer(m_context, (BcTlsCrypto)Crypto, Leaf, Options.Chain, sp.ClientSigAlgs, TlsUtilities.EmptyBytes)
                     ?? throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client offered no signature scheme the server's " + Leaf.PrivateKey!.Algorithm + " key can make.");
+                return tls13 && Options.OcspResponse != null && m_certificateStatusRequest != null
+                    ? ServerStapling.WithStaple(m_context, (BcTlsCrypto)Crypto, Leaf.PrivateKey!.Private, signer, Options.OcspResponse)
+                    : signer;
             }
+
+            // status_request is acknowledged, and a CertificateStatus sent (TLS 1.2), only when there is a response to staple.
+            protected override bool AllowCertificateStatus() => Options.OcspResponse != null;
+
+            public override CertificateStatus? GetCertificateStatus() =>
+                Options.OcspResponse != null && m_certificateStatusRequest != null ? ServerStapling.Status(Options.OcspResponse) : null;
 
             public override CertificateRequest? GetCertificateRequest()
             {

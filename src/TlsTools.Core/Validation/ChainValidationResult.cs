@@ -30,6 +30,8 @@ namespace TlsTools.Validation
         public const string DepthExceeded = "DepthExceeded";
         public const string WorkLimitExceeded = "WorkLimitExceeded";
         public const string InternalError = "InternalError";
+        /// <summary>The leaf requires an OCSP staple (TLS feature status_request) and the server stapled none that can be trusted.</summary>
+        public const string MustStaple = "MustStaple";
         public const string RevocationUnavailable = "RevocationUnavailable";
         public const string IncompleteChain = "IncompleteChain";
 
@@ -39,7 +41,7 @@ namespace TlsTools.Validation
             Signature, Expired, NotYetValid, BasicConstraints, PathLength, KeyUsage, ExtendedKeyUsage, NameConstraints,
             HostnameMismatch, IpMismatch, EmailMismatch, UnknownCriticalExtension, Revoked, CrlInvalid, WeakAlgorithm,
             WeakKey, UntrustedRoot, SelfSigned, MissingIssuer, MalformedCertificate, PolicyConstraints, DepthExceeded,
-            WorkLimitExceeded, InternalError, RevocationUnavailable, IncompleteChain,
+            WorkLimitExceeded, InternalError, MustStaple, RevocationUnavailable, IncompleteChain,
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using TlsTools.Pki;
 using TlsTools.PowerShell.Infrastructure;
@@ -56,6 +57,10 @@ namespace TlsTools.PowerShell.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public Certificate[]? TrustedRoot { get; set; }
 
+        /// <summary>An OCSP response to staple for the certificate: a New-OcspResponse result, its DER bytes, or a DER file path.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        public object? OcspResponse { get; set; }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName == ScenarioSet)
@@ -67,6 +72,7 @@ namespace TlsTools.PowerShell.Commands
                 return;
             try
             {
+                var staple = OcspResponse == null ? null : StapleBytes(OcspResponse);
                 var server = TlsServerHost.Start(new TlsServerOptions
                 {
                     Certificate = Certificate,
@@ -77,6 +83,7 @@ namespace TlsTools.PowerShell.Commands
                     Alpn = Alpn,
                     RequireClientCertificate = RequireClientCertificate,
                     TrustedRoots = TrustedRoot,
+                    OcspResponse = staple,
                 });
                 TlsServerRegistry.Add(server);
                 WriteObject(server);
@@ -84,6 +91,28 @@ namespace TlsTools.PowerShell.Commands
             catch (TlsToolsException e)
             {
                 WriteFailure(e, Certificate);
+            }
+        }
+
+        /// <summary>The DER of -OcspResponse: a response object, bytes, or a file (resolved through the provider).</summary>
+        private byte[] StapleBytes(object value)
+        {
+            switch (value is PSObject ps ? ps.BaseObject : value)
+            {
+                case Revocation.OcspResponse response:
+                    return response.GetRawData();
+                case byte[] bytes:
+                    return bytes;
+                case System.IO.FileInfo file:
+                    return ReadFile(file.FullName);
+                case string path:
+                    foreach (var p in ResolveInputPaths(new[] { path }, literal: false)) return ReadFile(p);
+                    throw new TlsToolsException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, "No OCSP response file matches '" + path + "'.", target: path);
+                case object[] items when items.All(i => (i is PSObject p ? p.BaseObject : i) is byte):
+                    return items.Select(i => (byte)(i is PSObject p ? p.BaseObject : i)).ToArray();
+                default:
+                    throw new TlsToolsException(ErrorIds.UnsupportedInput, ErrorKind.InvalidArgument,
+                        "-OcspResponse takes a New-OcspResponse result, DER bytes or a file path, not " + value.GetType().Name + ".", target: value);
             }
         }
 

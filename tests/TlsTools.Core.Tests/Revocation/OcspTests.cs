@@ -299,6 +299,45 @@ namespace TlsTools.Tests.Revocation
         }
 
         [Fact]
+        public void Mutated_responses_fail_cleanly_and_are_never_believed()
+        {
+            // Seeded, so a failure reproduces: 3,000 mutants of a signed Revoked response (byte flips, truncations,
+            // insertions). Each parses to an OcspResponseMalformed error or is judged; none may come out Good, and any
+            // that is still believed must say exactly what the original said.
+            var original = Make(RevocationStatus.Revoked, o => o.Responder = _pki.Responder).GetRawData();
+            var random = new Random(14);
+            int malformed = 0, unavailable = 0;
+            for (int i = 0; i < 3000; i++)
+            {
+                var data = original.ToList();
+                for (int k = random.Next(1, 4); k > 0; k--)
+                {
+                    int at = random.Next(data.Count);
+                    switch (random.Next(3))
+                    {
+                        case 0: data[at] ^= (byte)(1 << random.Next(8)); break;
+                        case 1: data.RemoveRange(at, Math.Min(random.Next(1, 9), data.Count - at)); break;
+                        default: data.Insert(at, (byte)random.Next(256)); break;
+                    }
+                    if (data.Count == 0) data.Add(0);
+                }
+                OcspResponse parsed;
+                try { parsed = OcspResponseParser.Parse(data.ToArray()); }
+                catch (TlsToolsException e)
+                {
+                    Assert.Equal(ErrorIds.OcspResponseMalformed, e.ErrorId);
+                    malformed++;
+                    continue;
+                }
+                var info = OcspResponseValidator.Validate(parsed, _pki.Leaf, _pki.Ca, RevocationMethod.Ocsp);
+                Assert.NotEqual(RevocationStatus.Good, info.Status);
+                if (info.Status == RevocationStatus.Unavailable) { unavailable++; Assert.False(string.IsNullOrEmpty(info.Message)); }
+                else Assert.Equal("KeyCompromise", info.Reason);
+            }
+            Assert.True(malformed > 1000 && unavailable > 100, malformed + " malformed, " + unavailable + " unavailable");
+        }
+
+        [Fact]
         public void An_oversized_response_is_refused_before_parsing()
         {
             var e = Assert.Throws<TlsToolsException>(() => OcspResponseParser.Parse(new byte[OcspResponseParser.MaxResponseBytes + 1]));

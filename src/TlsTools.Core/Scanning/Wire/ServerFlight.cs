@@ -56,6 +56,8 @@ namespace TlsTools.Scanning.Wire
         public List<byte[]> Certificates { get; } = new List<byte[]>();
         public byte[]? ServerKeyExchange { get; private set; }
         public bool CertificateStatus { get; private set; }
+        /// <summary>The CertificateStatus message's body (status_type, then the OCSP response), when one came.</summary>
+        public byte[]? CertificateStatusBody { get; private set; }
         public bool CertificateRequest { get; private set; }
         public bool ServerHelloDone { get; private set; }
         public long BytesRead => _total;
@@ -218,6 +220,7 @@ namespace TlsTools.Scanning.Wire
                     break;
                 case 22:
                     CertificateStatus = true;
+                    CertificateStatusBody = new WireReader(buf, offset, length, "CertificateStatus").Bytes(length);
                     break;
                 case 14:
                     ServerHelloDone = true;

@@ -21,6 +21,7 @@ namespace TlsTools.Tls
             }
             var subjects = new List<string>();
             var issuers = new List<string>();
+            string? stapled = null;
             if (tls13)
             {
                 m.Fields["RequestContext"] = DecodeText.Hex(r.VectorBytes(1));
@@ -30,7 +31,14 @@ namespace TlsTools.Tls
                     var der = list.VectorBytes(3);
                     var exts = list.VectorBytes(2);
                     AddCert(der, subjects, issuers);
-                    if (exts.Length > 0) m.Fields["EntryExtensions" + subjects.Count] = exts.Length + " bytes";
+                    if (exts.Length > 0)
+                    {
+                        var decoded = new OrderedDictionary(StringComparer.Ordinal);
+                        ExtensionDecoder.Decode(decoded, exts, m.Sender, TranscriptMessageType.Certificate, new HelloInfo());
+                        m.Fields["EntryExtensions" + subjects.Count] = decoded;
+                        if (subjects.Count == 1 && decoded[TlsRegistry.Extensions.Name(ExtensionCodes.StatusRequest)] is OrderedDictionary ocsp)
+                            stapled = StatusDecoder.Summary(ocsp);
+                    }
                 }
             }
             else
@@ -59,6 +67,7 @@ namespace TlsTools.Tls
                     sb.Append("the client will encrypt the premaster secret to this certificate's RSA public key (the chain itself is checked separately).");
                 else
                     sb.Append("the server will sign its key exchange with the leaf's private key (the chain itself is checked separately).");
+                if (stapled != null) sb.Append(" With the leaf it stapled ").Append(stapled).Append('.');
                 m.Explanation = sb.ToString();
             }
             else
@@ -145,9 +154,18 @@ namespace TlsTools.Tls
         {
             int st = r.U8();
             var resp = r.VectorBytes(3);
+            r.End();
             m.Fields["StatusType"] = st == 1 ? "ocsp" : st.ToString(CultureInfo.InvariantCulture);
-            m.Fields["ResponseLength"] = resp.Length;
-            m.Explanation = "Certificate Status: the server stapled a " + resp.Length + "-byte OCSP response about its certificate.";
+            if (st != 1)
+            {
+                m.Fields["ResponseLength"] = resp.Length;
+                m.Explanation = "Certificate Status: the server sent a " + resp.Length + "-byte status of an unknown type.";
+                return;
+            }
+            var ocsp = StatusDecoder.Ocsp(resp);
+            foreach (System.Collections.DictionaryEntry e in ocsp) m.Fields[(string)e.Key] = e.Value;
+            m.Explanation = "Certificate Status: the server stapled " + StatusDecoder.Summary(ocsp) + " (" + resp.Length
+                + " bytes), so the client need not ask the CA's OCSP responder itself; the response is checked against the leaf and its issuer.";
         }
 
         private static string ClientCertTypeName(byte b) => b switch

@@ -104,12 +104,16 @@ namespace TlsTools.Tls
                     return r.U8() switch { 1 => "512", 2 => "1024", 3 => "2048", 4 => "4096", var x => x.ToString(CultureInfo.InvariantCulture) };
                 case ExtensionCodes.StatusRequest:
                     if (data.Length == 0) return "acknowledged";
+                    if (msg == TranscriptMessageType.Certificate) return StatusDecoder.Ocsp(Stapling.OcspFromCertificateStatus(data));
                     return r.U8() == 1 ? "ocsp" : "other";
                 case ExtensionCodes.PreSharedKey:
                     if (sender == Sender.Server) return "selected identity " + r.U16();
                     return r.Vector16("PSK identities").CountVectors(2, 4) + " identities";
                 case ExtensionCodes.EarlyData:
                     return data.Length == 4 ? "max " + r.U32() + " bytes" : "requested";
+                case ExtensionCodes.SignedCertificateTimestamp:
+                    if (data.Length == 0) return "requested";
+                    return StatusDecoder.Scts(data);
                 case ExtensionCodes.Padding:
                     return data.Length + " bytes";
                 default:

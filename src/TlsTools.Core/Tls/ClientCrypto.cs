@@ -1,0 +1,35 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace TlsTools.Tls
+{
+    /// <summary>
+    /// The client's BouncyCastle crypto. Its X.509 certificates hide the TLS feature extension (RFC 7633) from
+    /// BouncyCastle, which would otherwise abort the handshake when a must-staple server does not echo status_request:
+    /// TlsTools completes the handshake and reports the missing staple itself, as a chain-validation failure with its own
+    /// check name (<see cref="Validation.ValidationCheck.MustStaple"/>; see <see cref="Stapling"/>), so the user sees what
+    /// the server did. Everything else (chain, key, signatures) is BouncyCastle's as usual.
+    /// </summary>
+    internal class ClientCrypto : BcTlsCrypto
+    {
+        public ClientCrypto(SecureRandom random) : base(random)
+        {
+        }
+
+        public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
+            type == CertificateType.X509 ? new FeatureBlindCertificate(this, encoding) : base.CreateCertificate(type, encoding);
+
+        private sealed class FeatureBlindCertificate : BcTlsCertificate
+        {
+            public FeatureBlindCertificate(BcTlsCrypto crypto, byte[] encoding) : base(crypto, encoding)
+            {
+            }
+
+            public override byte[]? GetExtension(DerObjectIdentifier extensionOid) =>
+                TlsObjectIdentifiers.id_pe_tlsfeature.Equals(extensionOid) ? null : base.GetExtension(extensionOid);
+        }
+    }
+}
