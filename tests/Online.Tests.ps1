@@ -285,6 +285,24 @@ Describe 'Invoke-TlsHandshake and Get-TlsServerProfile -Online' -Tag Online {
         $r.Validation.Revocation[0].Status | Should -Be 'Good'
     }
 
+    It 'a stapled answer decides the leaf (Method Staple): the responder is not asked, and Revoked fails once' {
+        $stapled = New-Leaf stapled -Ocsp "$H/stapled.ocsp" -Crl "$H/stapled.crl"
+        $interCa = Read-Certificate -Path (Join-Path $Dir 'inter.bundle.pem') | Select-Object -First 1
+        $staple = New-OcspResponse -Issuer $interCa -Certificate $stapled -Status Revoked -RevocationReason KeyCompromise
+        $withKey = Read-Certificate -Path (Join-Path $Dir 'stapled.bundle.pem') | Select-Object -First 1
+        $tls = Start-TlsServer -Certificate $withKey -Chain $Inter -OcspResponse $staple
+        try {
+            $before = Get-HttpCount
+            $r = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tls.Port -ServerName stapled.example.test -TrustedRoot $Root -Online
+            # Only the intermediate's CRL (root.crl) is fetched; the leaf's OCSP and CRL URLs are not.
+            (Get-HttpCount) - $before | Should -Be 1
+        } finally { $tls | Stop-TlsServer }
+        $r.Validation.Revocation[0].Method | Should -Be 'Staple'
+        $r.Validation.Revocation[0].Status | Should -Be 'Revoked'
+        @($r.Validation.Failures | Where-Object Check -eq Revoked).Count | Should -Be 1
+        $r.Validation.Revocation[1].Method | Should -Be 'Crl'
+    }
+
     It 'Get-TlsServerProfile lists the AIA completion and the IncompleteChain finding on the served chain' {
         $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $Server.Port -ServerName good.example.test -Online
         $chain = $p.CertificateChains | Select-Object -First 1
