@@ -328,7 +328,7 @@ Describe 'Invoke-TlsHandshake and Get-TlsServerProfile -Online' -Tag Online {
         $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $Server.Port -ServerName good.example.test -Online
         $chain = $p.CertificateChains | Select-Object -First 1
         $chain.CompletedFromAia.Url | Should -Be "$H/inter.der"
-        $chain.Findings.Check | Should -Contain 'IncompleteChain'
+        $chain.ValidationWarnings.Check | Should -Contain 'IncompleteChain'
         # The OS store does not trust the test root, so the verdict stays invalid; revocation was still asked.
         $chain.Revocation[0].Method | Should -Be 'Ocsp'
     }
