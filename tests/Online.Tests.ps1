@@ -272,6 +272,8 @@ Describe 'Invoke-TlsHandshake and Get-TlsServerProfile -Online' -Tag Online {
         $leaf = Read-Certificate -Path (Join-Path $Dir 'good.bundle.pem') | Select-Object -First 1
         # The server sends the leaf alone: an incomplete chain.
         $script:Server = Start-TlsServer -Certificate $leaf
+        # A leaf whose OCSP and CRL URLs count on the HTTP server, for the staple tests.
+        $script:Stapled = New-Leaf stapled -Ocsp "$H/stapled.ocsp" -Crl "$H/stapled.crl"
     }
     AfterAll { if ($script:Server) { $script:Server | Stop-TlsServer } }
 
@@ -285,11 +287,48 @@ Describe 'Invoke-TlsHandshake and Get-TlsServerProfile -Online' -Tag Online {
         $r.Validation.Revocation[0].Status | Should -Be 'Good'
     }
 
+    It 'a stapled answer decides the leaf (Method Staple): the responder is not asked, and Revoked fails once' {
+        $interCa = Read-Certificate -Path (Join-Path $Dir 'inter.bundle.pem') | Select-Object -First 1
+        $staple = New-OcspResponse -Issuer $interCa -Certificate $Stapled -Status Revoked -RevocationReason KeyCompromise
+        $withKey = Read-Certificate -Path (Join-Path $Dir 'stapled.bundle.pem') | Select-Object -First 1
+        $tls = Start-TlsServer -Certificate $withKey -Chain $Inter -OcspResponse $staple
+        try {
+            $before = Get-HttpCount
+            $r = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tls.Port -ServerName stapled.example.test -TrustedRoot $Root -Online
+            # Only the intermediate's CRL (root.crl) is fetched; the leaf's OCSP and CRL URLs are not.
+            (Get-HttpCount) - $before | Should -Be 1
+        } finally { $tls | Stop-TlsServer }
+        $r.Validation.Revocation[0].Method | Should -Be 'Staple'
+        $r.Validation.Revocation[0].Status | Should -Be 'Revoked'
+        @($r.Validation.Failures | Where-Object Check -eq Revoked).Count | Should -Be 1
+        $r.Validation.Revocation[1].Method | Should -Be 'Crl'
+    }
+
+    It '-RevocationFailure applies to a staple that decides nothing, without -Online too (nothing fetched)' {
+        $interCa = Read-Certificate -Path (Join-Path $Dir 'inter.bundle.pem') | Select-Object -First 1
+        $withKey = Read-Certificate -Path (Join-Path $Dir 'stapled.bundle.pem') | Select-Object -First 1
+        # An Unknown answer from the issuer: signed and fresh, but it decides nothing.
+        $staple = New-OcspResponse -Issuer $interCa -Certificate $withKey -Status Unknown
+        $tls = Start-TlsServer -Certificate $withKey -Chain $Inter -OcspResponse $staple
+        try {
+            $before = Get-HttpCount
+            $warn = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tls.Port -ServerName stapled.example.test -TrustedRoot $Root
+            $fail = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $tls.Port -ServerName stapled.example.test -TrustedRoot $Root -RevocationFailure Fail
+            (Get-HttpCount) | Should -Be $before
+        } finally { $tls | Stop-TlsServer }
+        $warn.Validation.Revocation[0].Method | Should -Be 'Staple'
+        $warn.Validation.Revocation[0].Status | Should -Be 'Unknown'
+        $warn.Validation.IsValid | Should -BeTrue
+        $warn.Validation.Warnings.Check | Should -Contain 'RevocationUnavailable'
+        $fail.Validation.IsValid | Should -BeFalse
+        $fail.Validation.Failures.Check | Should -Contain 'RevocationUnavailable'
+    }
+
     It 'Get-TlsServerProfile lists the AIA completion and the IncompleteChain finding on the served chain' {
         $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $Server.Port -ServerName good.example.test -Online
         $chain = $p.CertificateChains | Select-Object -First 1
         $chain.CompletedFromAia.Url | Should -Be "$H/inter.der"
-        $chain.Findings.Check | Should -Contain 'IncompleteChain'
+        $chain.ValidationWarnings.Check | Should -Contain 'IncompleteChain'
         # The OS store does not trust the test root, so the verdict stays invalid; revocation was still asked.
         $chain.Revocation[0].Method | Should -Be 'Ocsp'
     }

@@ -59,6 +59,13 @@ namespace TlsTools.Scanning
         /// <summary>The DNS name or IP address the chain was validated for: the SNI it was served for, else the scanned host.</summary>
         public string ValidatedFor { get; set; } = "";
 
+        /// <summary>How revocation was decided per certificate of the validated path (-Online fetches OCSP answers and CRLs).</summary>
+        public RevocationInfo[] Revocation { get; set; } = Array.Empty<RevocationInfo>();
+
+        /// <summary>Certificates -Online fetched from AIA caIssuers because the server did not send them (then
+        /// <see cref="ValidationWarnings"/> also holds IncompleteChain).</summary>
+        public AiaFetchedCertificate[] CompletedFromAia { get; set; } = Array.Empty<AiaFetchedCertificate>();
+
         public bool IsValid { get; set; }
 
         /// <summary>"Valid" or "Invalid: " and the failed checks, e.g. "Invalid: UntrustedRoot, HostnameMismatch".</summary>
@@ -72,16 +79,6 @@ namespace TlsTools.Scanning
 
         /// <summary>What the path does wrong without failing (<see cref="ChainValidationResult.Warnings"/>: profile rules the trust anchor breaks).</summary>
         public List<ChainProblem> ValidationWarnings { get; set; } = new List<ChainProblem>();
-
-        /// <summary>How revocation was decided per certificate of the validated path (-Online fetches OCSP answers and CRLs).</summary>
-        public RevocationInfo[] Revocation { get; set; } = Array.Empty<RevocationInfo>();
-
-        /// <summary>Certificates -Online fetched from AIA caIssuers because the server did not send them.</summary>
-        public AiaFetchedCertificate[] CompletedFromAia { get; set; } = Array.Empty<AiaFetchedCertificate>();
-
-        /// <summary>-Online findings that do not fail the chain: IncompleteChain (the server sent too few certificates; AIA
-        /// completed the chain) and RevocationUnavailable (with -RevocationFailure Warn).</summary>
-        public List<ChainProblem> Findings { get; set; } = new List<ChainProblem>();
 
         public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
     }
@@ -267,8 +264,6 @@ namespace TlsTools.Scanning
                 : ChainValidator.Validate(request, ct);
             served.Revocation = result.Revocation;
             served.CompletedFromAia = result.CompletedFromAia;
-            served.Findings.AddRange(result.Warnings.Where(w => w.Check == ValidationCheck.IncompleteChain || w.Check == ValidationCheck.RevocationUnavailable)
-                .Select(w => new ChainProblem { Check = w.Check, Subject = w.Certificate?.Subject, Message = w.Message }));
             served.IsValid = result.IsValid && unreadable.Count == 0;
             served.ValidationFailures.AddRange(result.Failures.Select(f => new ChainProblem
             {

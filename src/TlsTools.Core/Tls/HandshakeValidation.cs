@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using TlsTools.Net;
 using TlsTools.Pki;
+using TlsTools.Revocation.Online;
 using TlsTools.Validation;
 
 namespace TlsTools.Tls
@@ -21,20 +22,26 @@ namespace TlsTools.Tls
         /// <param name="trustedRoots">The trust anchors; null means the operating system's trust store.</param>
         /// <param name="cancellationToken">Cancels path building.</param>
         /// <param name="crls">CRLs to check revocation against (none: revocation is not checked).</param>
+        /// <param name="revocationFailure">What an Unknown or Unavailable staple does (Warn: a warning; Fail: RevocationUnavailable).</param>
         /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
         public static ChainValidationResult? Validate(HandshakeResult result, IList<Certificate>? trustedRoots, CancellationToken cancellationToken = default,
-            IList<CertificateRevocationList>? crls = null)
+            IList<CertificateRevocationList>? crls = null, RevocationFailureAction revocationFailure = RevocationFailureAction.Warn)
         {
             if (result == null) throw new ArgumentNullException(nameof(result));
             var request = RequestFor(result, trustedRoots, crls);
             if (request == null) return null;
+            request.RevocationFailure = revocationFailure;
             result.Validation = ChainValidator.Validate(request, cancellationToken);
             Stapling.Judge(result, trustedRoots);
             return result.Validation;
         }
 
-        /// <summary>The validation request for the chain <paramref name="result"/> holds; null when the server sent no certificate.</summary>
+        /// <summary>
+        /// The validation request for the chain <paramref name="result"/> holds; null when the server sent no certificate. A
+        /// stapled OCSP response, judged against the leaf's issuer among the certificates sent and the trusted roots, is one of
+        /// its revocation answers (Method Staple).
+        /// </summary>
         internal static ChainValidationRequest? RequestFor(HandshakeResult result, IList<Certificate>? trustedRoots, IList<CertificateRevocationList>? crls)
         {
             if (result.Certificates.Length == 0) return null;
@@ -46,6 +53,9 @@ namespace TlsTools.Tls
             };
             if (crls != null) request.Crls = crls;
             ForName(request, result.Target);
+            result.Validation = null;
+            var staple = Stapling.Judge(result, trustedRoots);
+            if (staple != null) request.RevocationAnswers.Add(staple);
             return request;
         }
 

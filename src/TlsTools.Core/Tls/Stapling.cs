@@ -123,15 +123,15 @@ namespace TlsTools.Tls
 
             if (validation == null) return staple;
             var added = new List<ValidationFailure>();
-            if (staple?.Status == RevocationStatus.Revoked)
+            // The validator already fails a Revoked staple it was given as a revocation answer (HandshakeValidation.RequestFor).
+            if (staple?.Status == RevocationStatus.Revoked && !validation.Failures.Any(f => f.Check == ValidationCheck.Revoked && leaf.Equals(f.Certificate)))
                 added.Add(new ValidationFailure(leaf, ValidationCheck.Revoked, "The server's stapled OCSP response says '" + leaf.Subject + "' is revoked"
                     + (staple.Reason != null ? " (" + staple.Reason + ")" : "") + (staple.RevocationTime.HasValue ? " since " + staple.RevocationTime.Value.ToString("u") : "") + "."));
             if (leaf.MustStaple && (staple == null || staple.Status == RevocationStatus.Unavailable))
                 added.Add(new ValidationFailure(leaf, ValidationCheck.MustStaple, "'" + leaf.Subject + "' requires an OCSP staple (TLS feature status_request, must-staple) and the server "
                     + (staple == null ? "stapled none." : "stapled one that cannot be trusted: " + staple.Message)));
             if (added.Count > 0)
-                result.Validation = new ChainValidationResult(false, validation.Chain, validation.Failures.Concat(added).ToArray(), validation.ValidatedAt,
-                    validation.Purpose, validation.SignatureChecks, validation.CandidatePaths);
+                result.Validation = validation.WithFailures(added);
             return staple;
         }
 

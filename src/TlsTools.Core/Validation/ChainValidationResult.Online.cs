@@ -40,6 +40,14 @@ namespace TlsTools.Validation
         /// The chain as sent was incomplete when this is not empty.</summary>
         public AiaFetchedCertificate[] CompletedFromAia { get; internal set; } = Array.Empty<AiaFetchedCertificate>();
 
+        /// <summary>This result, not valid, with <paramref name="more"/> added to its <see cref="Failures"/> (the rest unchanged).</summary>
+        internal ChainValidationResult WithFailures(IEnumerable<ValidationFailure> more) =>
+            new ChainValidationResult(false, Chain, Failures.Concat(more).ToArray(), ValidatedAt, Purpose, SignatureChecks, CandidatePaths, Warnings)
+            {
+                Revocation = Revocation,
+                CompletedFromAia = CompletedFromAia,
+            };
+
         /// <summary>This result with <paramref name="more"/> added to its <see cref="Warnings"/> (the rest unchanged).</summary>
         internal ChainValidationResult WithWarnings(IEnumerable<ValidationWarning> more)
         {

@@ -32,7 +32,6 @@ namespace TlsTools.Validation
         public const string InternalError = "InternalError";
         /// <summary>The leaf requires an OCSP staple (TLS feature status_request) and the server stapled none that can be trusted.</summary>
         public const string MustStaple = "MustStaple";
-
         public const string RevocationUnavailable = "RevocationUnavailable";
         public const string IncompleteChain = "IncompleteChain";
 

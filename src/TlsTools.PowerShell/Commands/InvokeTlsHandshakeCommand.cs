@@ -129,7 +129,7 @@ namespace TlsTools.PowerShell.Commands
             if (_online != null)
                 await HandshakeValidation.ValidateOnlineAsync(result, TrustedRoot, Crl, _online, cancellationToken).ConfigureAwait(false);
             else if (!SkipCertificateCheck)
-                HandshakeValidation.Validate(result, TrustedRoot, cancellationToken, Crl);
+                HandshakeValidation.Validate(result, TrustedRoot, cancellationToken, Crl, RevocationFailure);
             emit(() =>
             {
                 WriteObject(result);
