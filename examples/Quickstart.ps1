@@ -96,7 +96,8 @@ try {
 } finally {
     Step '13. The server stops'
     $tlsServer | Stop-TlsServer
-    Write-Host "Stopped; it completed $($tlsServer.HandshakesCompleted) handshake(s)."
+    $n = $tlsServer.HandshakesCompleted
+    Write-Host "Stopped; it completed $n $(if ($n -eq 1) { 'handshake' } else { 'handshakes' })."
 }
 
 Write-Host ''

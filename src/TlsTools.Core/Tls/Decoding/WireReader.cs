@@ -86,13 +86,13 @@ namespace TlsTools.Tls
         /// <summary>Throws when bytes are left over.</summary>
         public void End()
         {
-            if (!AtEnd) throw Malformed(_what, Remaining + " unexpected byte(s) at the end");
+            if (!AtEnd) throw Malformed(_what, Wording.Count(Remaining, "unexpected byte") + " at the end");
         }
 
         private void Need(int n)
         {
             if (n < 0 || _end - _pos < n)
-                throw Malformed(_what, "needs " + n + " more byte(s), " + Math.Max(0, _end - _pos) + " left");
+                throw Malformed(_what, "needs " + Wording.Count(n, "more byte", "more bytes") + ", " + Math.Max(0, _end - _pos) + " left");
         }
 
         public static TlsToolsException Malformed(string what, string detail) =>
