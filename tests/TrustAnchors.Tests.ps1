@@ -137,6 +137,31 @@ Describe 'Trust anchors: a name and a key' {
         } finally { $server | Stop-TlsServer }
     }
 
+    It 'Get-TlsServerProfile -TrustedRoot judges a served chain valid under such a root, with the warning in ValidationWarnings and the Verdict column' {
+        $root = New-OsslRoot 'scan_root' 'root_aki_issuer_serial'
+        $leaf = New-OsslIssued 'scan-leaf' '/CN=www.anchor.test' $root 'server_leaf'
+        $bundle = Join-Path $caDir 'scan-leaf.bundle.pem'
+        Set-Content -Path $bundle -Value ((Get-Content -Raw $leaf.Pem) + (Get-Content -Raw $leaf.Key))
+        $server = Start-TlsServer -Certificate (Read-Certificate -Path $bundle) -TlsVersion Tls12, Tls13
+        try {
+            $p = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName www.anchor.test -TrustedRoot $root.Pem -TimeoutSeconds 20
+        } finally { $server | Stop-TlsServer }
+        $chain = @($p.CertificateChains | Where-Object Subject -match 'www.anchor.test')
+        $chain.Count | Should -BeGreaterThan 0
+        foreach ($c in $chain) {
+            $c.IsValid | Should -BeTrue -Because ($c.ValidationFailures | Out-String)
+            $w = @($c.ValidationWarnings | Where-Object { $_.Message -match 'names an issuer or serial number' })
+            $w.Count | Should -Be 1 -Because ($c.ValidationWarnings | Out-String)
+            $w[0].Check | Should -Be 'MalformedCertificate'
+        }
+        ($p.CertificateChains | Format-Table | Out-String -Width 200) | Should -Match 'warnings: MalformedCertificate'
+        # Without the root the same chain is not trusted: the verdict came from -TrustedRoot.
+        $server = Start-TlsServer -Certificate (Read-Certificate -Path $bundle) -TlsVersion Tls12
+        try { $q = Get-TlsServerProfile -HostName 127.0.0.1 -Port $server.Port -ServerName www.anchor.test -TimeoutSeconds 20 }
+        finally { $server | Stop-TlsServer }
+        @($q.CertificateChains | Where-Object IsValid).Count | Should -Be 0
+    }
+
     It 'every root of the OS store reads, and Test-CertificateChain refuses none of them alone for anything but expiry' {
         $bundle = '/etc/ssl/certs/ca-certificates.crt'
         Test-Path $bundle | Should -BeTrue -Because 'the OS trust store must be installed: apt-get install -y ca-certificates'
