@@ -185,6 +185,9 @@ Describe 'Test-CertificateChain -Online against openssl ocsp and python http.ser
         $r.CompletedFromAia.Count | Should -Be 1
         $r.CompletedFromAia[0].Url | Should -Be "$H$Url"
         $r.CompletedFromAia[0].Certificate.Thumbprint | Should -Be $Inter.Thumbprint
+        # The default views: what was fetched, for whom, from where; and one revocation row per certificate.
+        ($r.CompletedFromAia | Format-Table | Out-String -Width 120) | Should -Match ('CN=Online Issuing CA\s+CN=' + [regex]::Escape("$Leaf.example.test"))
+        ($r.Revocation | Format-Table | Out-String -Width 80) | Should -Match 'Ocsp\s+Good'
         ($r.Warnings | Where-Object Check -eq IncompleteChain).Message | Should -BeLike "*$H$Url*"
     }
 

@@ -41,7 +41,12 @@ Describe 'Invoke-TlsHandshake reads the OCSP staple of openssl s_server -status_
         "$($r.OcspStaple.Method)" | Should -Be 'Staple'
         "$($r.OcspStaple.Status)" | Should -Be $Status
         $r.OcspStaple.NextUpdate | Should -BeGreaterThan $r.OcspStaple.ThisUpdate
+        # The default view at 80 columns: method, status and (for Revoked) the reason.
+        $view = $r.OcspStaple | Format-Table | Out-String -Width 80
+        $view | Should -Match "Staple\s+$Status"
+        $view | Should -Match 'CN=www.example.test'
         if ($Status -eq 'Revoked') {
+            $view | Should -Match 'KeyCompromise, \d{4}-\d\d-\d\d'
             $r.OcspStaple.Reason | Should -Be 'KeyCompromise'
             $r.Validation.IsValid | Should -BeFalse
             $r.Validation.Failures.Check | Should -Contain 'Revoked'
