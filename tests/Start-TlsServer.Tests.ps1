@@ -421,6 +421,8 @@ Describe 'Start-TlsServer checks at start, ::1, -Wait and completion (issue 15)'
             $v4.Success | Should -BeTrue
             $v6.Success | Should -BeTrue
             $v6.IPAddress | Should -Be '::1'
+            $s.Addresses | Should -Be '127.0.0.1', '::1'
+            ($s | Format-Table | Out-String -Width 80) | Should -Match "127\.0\.0\.1 ::1\s+$($s.Port)\b"
         } finally { $s | Stop-TlsServer }
         $after = Invoke-TlsHandshake ::1 -Port $s.Port -TimeoutSeconds 5 -ErrorAction SilentlyContinue
         $after.Success | Should -BeFalse   # stopped on ::1 too

@@ -183,7 +183,11 @@ namespace TlsTools.Tls
         /// <summary>For a scenario server (Start-TlsServer -Scenario): the kit with the root to trust, the CRL and the expected verdict.</summary>
         public ScenarioKit? Scenario { get; internal set; }
 
+        /// <summary>The IPv4 loopback address the server always listens on.</summary>
         public string Address => "127.0.0.1";
+
+        /// <summary>Every address the server listens on: 127.0.0.1, and ::1 when the IPv6 loopback was free at the same port.</summary>
+        public string[] Addresses => _listener6 == null ? new[] { Address } : new[] { Address, "::1" };
 
         public bool IsRunning => !_stop.IsCancellationRequested;
 
