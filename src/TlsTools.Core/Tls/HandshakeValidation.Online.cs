@@ -25,7 +25,7 @@ namespace TlsTools.Tls
             var request = RequestFor(result, trustedRoots, crls);
             if (request == null) return null;
             result.Validation = await OnlineChainValidator.ValidateAsync(request, online, cancellationToken).ConfigureAwait(false);
-            Stapling.Judge(result, trustedRoots);
+            Stapling.Rejudge(result, trustedRoots);
             return result.Validation;
         }
     }

@@ -33,7 +33,7 @@ namespace TlsTools.Tls
             if (request == null) return null;
             request.RevocationFailure = revocationFailure;
             result.Validation = ChainValidator.Validate(request, cancellationToken);
-            Stapling.Judge(result, trustedRoots);
+            Stapling.Rejudge(result, trustedRoots);
             return result.Validation;
         }
 
@@ -54,7 +54,7 @@ namespace TlsTools.Tls
             if (crls != null) request.Crls = crls;
             ForName(request, result.Target);
             result.Validation = null;
-            var staple = Stapling.Judge(result, trustedRoots);
+            var staple = Stapling.Rejudge(result, trustedRoots);
             if (staple != null) request.RevocationAnswers.Add(staple);
             return request;
         }

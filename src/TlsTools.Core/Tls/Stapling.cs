@@ -97,15 +97,37 @@ namespace TlsTools.Tls
         {
             if (result == null) throw new ArgumentNullException(nameof(result));
             if (result.Certificates.Length == 0) return null;
+            var staple = Decide(result, trustedRoots);
+            result.OcspStaple = staple;
+            ApplyToValidation(result, staple);
+            return staple;
+        }
+
+        /// <summary>
+        /// <see cref="Judge"/> for a result whose staple was judged already (when the handshake captured it, and again around
+        /// validation): a staple decided then (Good, Revoked or Unknown: its issuer was at hand and its signature checked) is
+        /// not checked again, only its consequences for <see cref="HandshakeResult.Validation"/> are applied; an Unavailable
+        /// one is judged again, since validation may have found the issuer (a trusted root, an AIA fetch).
+        /// </summary>
+        internal static RevocationInfo? Rejudge(HandshakeResult result, IList<Certificate>? trustedRoots)
+        {
+            var decided = result.OcspStaple;
+            if (decided == null || decided.Status == RevocationStatus.Unavailable) return Judge(result, trustedRoots);
+            ApplyToValidation(result, decided);
+            return decided;
+        }
+
+        /// <summary>The staple's verdict: validated against the leaf and its issuer, or Unavailable with the reason; null when none came.</summary>
+        private static RevocationInfo? Decide(HandshakeResult result, IList<Certificate>? trustedRoots)
+        {
             var leaf = result.Certificates[0];
             var validation = result.Validation;
             var at = validation?.ValidatedAt ?? DateTime.UtcNow;
-            RevocationInfo? staple = null;
             if (result.StapledOcspResponse != null)
             {
                 var issuer = IssuerOf(leaf, validation, result.Certificates.Skip(1).Concat(trustedRoots ?? Array.Empty<Certificate>()));
                 var notAnswered = OcspResponseValidator.NotAnswered(result.StapledOcspResponse);
-                staple = issuer == null || notAnswered != null
+                return issuer == null || notAnswered != null
                     ? new RevocationInfo(leaf, RevocationMethod.Staple, RevocationStatus.Unavailable)
                     {
                         Source = "staple",
@@ -115,13 +137,17 @@ namespace TlsTools.Tls
                     }
                     : OcspResponseValidator.Validate(result.StapledOcspResponse, leaf, issuer, RevocationMethod.Staple, at);
             }
-            else if (result.StapledOcspRaw != null)
-            {
-                staple = new RevocationInfo(leaf, RevocationMethod.Staple, RevocationStatus.Unavailable) { Source = "staple", Message = result.StapledOcspError };
-            }
-            result.OcspStaple = staple;
+            if (result.StapledOcspRaw != null)
+                return new RevocationInfo(leaf, RevocationMethod.Staple, RevocationStatus.Unavailable) { Source = "staple", Message = result.StapledOcspError };
+            return null;
+        }
 
-            if (validation == null) return staple;
+        /// <summary>Adds to <see cref="HandshakeResult.Validation"/> (when set) the failures a staple means: Revoked, and MustStaple.</summary>
+        private static void ApplyToValidation(HandshakeResult result, RevocationInfo? staple)
+        {
+            var validation = result.Validation;
+            if (validation == null) return;
+            var leaf = result.Certificates[0];
             var added = new List<ValidationFailure>();
             // The validator already fails a Revoked staple it was given as a revocation answer (HandshakeValidation.RequestFor).
             if (staple?.Status == RevocationStatus.Revoked && !validation.Failures.Any(f => f.Check == ValidationCheck.Revoked && leaf.Equals(f.Certificate)))
@@ -132,7 +158,6 @@ namespace TlsTools.Tls
                     + (staple == null ? "stapled none." : "stapled one that cannot be trusted: " + staple.Message)));
             if (added.Count > 0)
                 result.Validation = validation.WithFailures(added);
-            return staple;
         }
 
         private static Certificate? IssuerOf(Certificate leaf, ChainValidationResult? validation, IEnumerable<Certificate> candidates)
