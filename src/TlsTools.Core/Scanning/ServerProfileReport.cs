@@ -44,6 +44,10 @@ namespace TlsTools.Scanning
         /// <summary>The certificates as sent, leaf first (unparsable ones are left out and reported in <see cref="ValidationFailures"/>).</summary>
         public List<Certificate> Certificates { get; set; } = new List<Certificate>();
 
+        /// <summary>The leaf's public key, in <see cref="Certificate.KeyAlgorithm"/>'s words (Rsa2048, EcdsaP256, Ed25519); null
+        /// when the leaf could not be read.</summary>
+        public string? KeyAlgorithm { get; set; }
+
         /// <summary>The leaf's subject (null when the leaf could not be read).</summary>
         public string? Subject { get; set; }
 
@@ -125,6 +129,30 @@ namespace TlsTools.Scanning
         public bool? OcspStapling { get; set; }
         public bool? FallbackScsv { get; set; }
         public List<string> AlpnProtocols { get; set; } = new List<string>();
+
+        /// <summary>The server sent a CertificateRequest (the CA names and signature algorithms it named); null when no handshake
+        /// saw one.</summary>
+        public ClientCertificateRequest? ClientCertificateRequested { get; set; }
+
+        /// <summary>TLS 1.3 NewSessionTicket messages after one full handshake; null when TLS 1.3 is not accepted or the handshake
+        /// failed (the reason is in <see cref="Warnings"/>).</summary>
+        public Tls13SessionTicketInfo? Tls13SessionTickets { get; set; }
+
+        /// <summary>What is wrong, most severe first, and the checks that could not be made (Tested false).</summary>
+        public List<Finding> Findings { get; set; } = new List<Finding>();
+
+        /// <summary>Ids of the checks that were made and found nothing (<see cref="FindingIds"/>).</summary>
+        public List<string> PassedChecks { get; set; } = new List<string>();
+
+        /// <summary>A+, A, A-, B, C, D, E, F, T (untrusted certificate) or M (name mismatch), after SSL Labs' rating guide; null
+        /// when the server could not be graded (the reason is in <see cref="GradeReasons"/>).</summary>
+        public string? Grade { get; set; }
+
+        /// <summary>Why the grade is what it is: the scores and every cap that applied.</summary>
+        public List<string> GradeReasons { get; set; } = new List<string>();
+
+        /// <summary>With -Policy: the server against that guideline; null otherwise.</summary>
+        public PolicyCompliance? PolicyCompliance { get; set; }
 
         public List<string> Errors { get; set; } = new List<string>();
         public List<string> Warnings { get; set; } = new List<string>();
@@ -252,6 +280,7 @@ namespace TlsTools.Scanning
             }
             var leaf = served.Certificates[0];
             served.Subject = leaf.Subject;
+            served.KeyAlgorithm = leaf.KeyAlgorithm;
             served.Issuer = leaf.Issuer;
             served.NotAfter = leaf.NotAfter;
             served.DaysUntilExpiry = leaf.DaysUntilExpiry;
