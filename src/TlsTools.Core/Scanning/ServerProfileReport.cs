@@ -130,6 +130,10 @@ namespace TlsTools.Scanning
         public bool? FallbackScsv { get; set; }
         public List<string> AlpnProtocols { get; set; } = new List<string>();
 
+        /// <summary>The size in bits of the smallest finite-field Diffie-Hellman prime the server used with a DHE suite
+        /// (TLS ≤ 1.2 ServerKeyExchange); null when it accepts no DHE suite.</summary>
+        public int? DhParameterBits { get; set; }
+
         /// <summary>The server sent a CertificateRequest (the CA names and signature algorithms it named); null when no handshake
         /// saw one.</summary>
         public ClientCertificateRequest? ClientCertificateRequested { get; set; }
