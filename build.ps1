@@ -7,7 +7,8 @@
             -Fast: the edit-test loop; skips the long suites (xunit Category=Long, Pester tag Long: the full
             x509-limbo run, the mutation fuzzing, the load tests, tests/Reliability.Load.Tests.ps1), says so
             first and in its closing line. .ci/run and a plain "test" run everything.
-    build - build only (Release); the module is laid out where TlsTools.psd1 points
+    build - build only (Release); the module is laid out where TlsTools.psd1 points, with ReadyToRun images of its
+            assemblies for this platform in module/bin/r2r/ (src/TlsTools.ReadyToRun)
     bench - build, then run the benchmarks in bench/ against the local peers
     package - build, then make the PowerShell Gallery package artifacts/TlsTools.<version>.nupkg
               (module/New-ModulePackage.ps1; tests/Package.Tests.ps1 installs it with Install-PSResource)
@@ -42,6 +43,21 @@ function Invoke-Build {
     Write-Host '== build (Release)'
     & dotnet build (Join-Path $PSScriptRoot 'TlsTools.sln') -c Release -nologo -v quiet -clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { throw "dotnet build failed ($LASTEXITCODE)" }
+    Invoke-ReadyToRun
+}
+
+function Invoke-ReadyToRun {
+    # ReadyToRun images of module/bin for this platform (src/TlsTools.ReadyToRun; the loader falls back to the IL
+    # elsewhere). Redone only when the IL is newer than the images.
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $rid = "$os-$("$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant())"
+    $il = Get-Item (Join-Path $PSScriptRoot 'module/bin/*.dll')
+    $images = Get-Item (Join-Path $PSScriptRoot "module/bin/r2r/*-$rid/*.dll") -ErrorAction Ignore
+    $newestIl = ($il | Measure-Object LastWriteTimeUtc -Maximum).Maximum
+    if (@($images).Count -eq @($il).Count -and ($images | Measure-Object LastWriteTimeUtc -Minimum).Minimum -ge $newestIl) { return }
+    Write-Host "== ReadyToRun images ($rid)"
+    & dotnet publish (Join-Path $PSScriptRoot 'src/TlsTools.ReadyToRun/TlsTools.ReadyToRun.csproj') -c Release -r $rid -nologo -v quiet -clp:ErrorsOnly
+    if ($LASTEXITCODE -ne 0) { throw "dotnet publish of the ReadyToRun images failed ($LASTEXITCODE)" }
 }
 
 function Get-PesterModulePath {

@@ -2,7 +2,8 @@
 .SYNOPSIS
     Makes the PowerShell Gallery package of TlsTools (a .nupkg) from a built tree.
 .DESCRIPTION
-    Stages exactly what a user installs - the manifest, the root module, the assemblies (module/bin), the format and
+    Stages exactly what a user installs - the manifest, the root module, the assemblies (module/bin, with the
+    ReadyToRun images the build made in module/bin/r2r), the format and
     type data, the MAML help and about topics (en-US), LICENSE, README.md and CHANGELOG.md - with the release notes of
     the manifest's version taken from CHANGELOG.md, then packs it with PSResourceGet's Compress-PSResource (the same
     layout Publish-PSResource uploads). Run after a build; build.ps1 package does both.
@@ -37,6 +38,13 @@ try {
     Copy-Item (Join-Path $root 'module/TlsTools.psm1'), (Join-Path $root 'module/*.ps1xml') (Join-Path $moduleDir 'module')
     Copy-Item (Join-Path $root 'module/bin/*.dll') (Join-Path $moduleDir 'module/bin')
     Copy-Item (Join-Path $root 'module/bin/loader/*.dll') (Join-Path $moduleDir 'module/bin/loader')
+    # ReadyToRun images (module/bin/r2r/<framework>-<rid>/, ~13 MB per platform) for the platforms this build made;
+    # the loader falls back to the IL above on the others.
+    foreach ($r2r in Get-ChildItem (Join-Path $root 'module/bin/r2r') -Directory -ErrorAction Ignore) {
+        $to = Join-Path $moduleDir "module/bin/r2r/$($r2r.Name)"
+        New-Item -ItemType Directory -Force -Path $to | Out-Null
+        Copy-Item (Join-Path $r2r.FullName '*.dll') $to
+    }
     Copy-Item (Join-Path $root 'module/bin/en-US/*') (Join-Path $moduleDir 'module/bin/en-US')
     Copy-Item (Join-Path $root 'en-US/*') (Join-Path $moduleDir 'en-US')
     # The manifest, with this version's release notes instead of the pointer the repository's copy carries.

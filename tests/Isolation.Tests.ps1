@@ -88,6 +88,9 @@ $r | ConvertTo-Json -Depth 4 -Compress
     $script:Tls12Client = 'Client:ClientHello', 'Client:ClientKeyExchange', 'Client:Finished'
     $script:Tls13Client = 'Client:ClientHello', 'Client:Finished'
     $script:OurBouncyCastle = (Resolve-Path (Join-Path $RepoRoot 'module/bin/BouncyCastle.Cryptography.dll')).Path
+    # Where the build made ReadyToRun images for this platform, the context loads BouncyCastle from there (same build).
+    $r2r = Join-Path $RepoRoot "module/bin/r2r/$([TlsTools.Loader.ModuleLoadContext]::ReadyToRunFolderName)/BouncyCastle.Cryptography.dll"
+    if (Test-Path -LiteralPath $r2r) { $script:OurBouncyCastle = (Resolve-Path $r2r).Path }
 }
 
 Describe 'TlsTools beside another BouncyCastle in one PowerShell 7 session' -Tag Isolation {

@@ -98,6 +98,9 @@ Describe 'TlsTools module, loaded in its own context on PowerShell 7' -Skip:($PS
         $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Invoke-TlsHandshake).ImplementingType.Assembly)
         $context.Name | Should -Be 'TlsTools'
         $bin = (Resolve-Path (Join-Path $RepoRoot 'module/bin')).Path
+        # from this platform's ReadyToRun images where the build made them (tests/ReadyToRun.Tests.ps1), else the IL
+        $r2r = Join-Path $bin "r2r/$([TlsTools.Loader.ModuleLoadContext]::ReadyToRunFolderName)"
+        if (Test-Path -LiteralPath $r2r) { $bin = $r2r }
         ($context.Assemblies | ForEach-Object { $_.GetName().Name } | Sort-Object) | Should -Be @('BouncyCastle.Cryptography', 'TlsTools.Core', 'TlsTools.PowerShell')
         $context.Assemblies | ForEach-Object { Split-Path $_.Location } | Should -Be @($bin, $bin, $bin)
         $default = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | ForEach-Object { $_.GetName().Name }

@@ -39,6 +39,9 @@ Describe 'The PowerShell Gallery package' {
             'en-US/about_TlsTools_ErrorIds.help.txt') {
             $Entries | Should -Contain $e
         }
+        # The ReadyToRun images of this platform (build.ps1 lays them out), beside the IL they were compiled from.
+        $r2r = "module/bin/r2r/$([TlsTools.Loader.ModuleLoadContext]::ReadyToRunFolderName)"
+        foreach ($e in 'TlsTools.PowerShell.dll', 'TlsTools.Core.dll', 'BouncyCastle.Cryptography.dll') { $Entries | Should -Contain "$r2r/$e" }
         # Sources, tests and build scripts stay out.
         $Entries | Where-Object { $_ -match '^(src|tests|bench|examples)/|\.cs$|\.md$' -and $_ -notin 'README.md', 'CHANGELOG.md' } | Should -BeNullOrEmpty
     }

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Threading;
 
@@ -12,7 +15,10 @@ namespace TlsTools.Loader
     /// (TlsTools.PowerShell, TlsTools.Core, BouncyCastle.Cryptography) is loaded from that file into this context,
     /// whatever copy of the same name the default context already holds or loads later; everything else
     /// (System.Management.Automation, the framework) falls back to the default context, so the cmdlets and the
-    /// session still share PowerShell's types.
+    /// session still share PowerShell's types. Where the build laid out ReadyToRun images for the running .NET and
+    /// platform (module/bin/r2r/net10.0-linux-x64/ and the like: precompiled, so the first handshakes of a session do
+    /// not wait for the JIT), each assembly is loaded from there instead, as long as it is the same build as the IL
+    /// beside it (same MVID); otherwise, and on every other platform, from the IL in module/bin.
     /// </summary>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
@@ -22,15 +28,45 @@ namespace TlsTools.Loader
         private static int _imports;
 
         private readonly string _binDirectory;
+        private readonly string? _readyToRunDirectory;
 
         private ModuleLoadContext(string binDirectory)
             : base("TlsTools", isCollectible: false)
         {
             _binDirectory = binDirectory;
+            string r2r = Path.Combine(binDirectory, "r2r", ReadyToRunFolderName);
+            _readyToRunDirectory = Directory.Exists(r2r) ? r2r : null;
         }
 
         /// <summary>The folder this context loads from.</summary>
         public string BinDirectory => _binDirectory;
+
+        /// <summary>
+        /// The name of the ReadyToRun folder under module/bin/r2r for the running .NET and platform, e.g.
+        /// <c>net10.0-linux-x64</c> (the framework and runtime identifier the images were published for).
+        /// </summary>
+        public static string ReadyToRunFolderName
+        {
+            get
+            {
+                string os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
+                    : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+                    : RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux" : "unknown";
+                string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                return "net" + Environment.Version.Major + ".0-" + os + "-" + arch;
+            }
+        }
+
+        /// <summary>
+        /// Where each assembly of this context was loaded from, by simple name: the ReadyToRun image or the IL
+        /// (for tests and diagnostics).
+        /// </summary>
+        public IReadOnlyDictionary<string, string> LoadedFrom
+        {
+            get { lock (_loadedFrom) return new Dictionary<string, string>(_loadedFrom, StringComparer.Ordinal); }
+        }
+
+        private readonly Dictionary<string, string> _loadedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>
         /// Loads <paramref name="assemblyName"/>.dll from <paramref name="binDirectory"/> into the private context for
@@ -115,7 +151,40 @@ namespace TlsTools.Loader
             if (string.IsNullOrEmpty(assemblyName.Name)) return null;
             string path = Path.Combine(_binDirectory, assemblyName.Name + ".dll");
             // Only this module's own files; null lets the default context resolve the rest (PowerShell, the framework).
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            if (!File.Exists(path)) return null;
+            if (_readyToRunDirectory != null)
+            {
+                string image = Path.Combine(_readyToRunDirectory, assemblyName.Name + ".dll");
+                if (File.Exists(image) && SameBuild(image, path)) path = image;
+            }
+            lock (_loadedFrom) _loadedFrom[assemblyName.Name!] = path;
+            return LoadFromAssemblyPath(path);
+        }
+
+        /// <summary>
+        /// Whether two files are the same build of an assembly (same module version id): a ReadyToRun image keeps the
+        /// MVID of the IL it was compiled from, so a stale image (the IL rebuilt since) is never taken for the new one.
+        /// </summary>
+        internal static bool SameBuild(string first, string second)
+        {
+            Guid? a = ReadMvid(first), b = ReadMvid(second);
+            return a.HasValue && a == b;
+        }
+
+        private static Guid? ReadMvid(string path)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+                using var pe = new PEReader(stream);
+                if (!pe.HasMetadata) return null;
+                var metadata = pe.GetMetadataReader();
+                return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BadImageFormatException || e is InvalidOperationException)
+            {
+                return null;   // unreadable: not the same build; the IL is used
+            }
         }
     }
 }

@@ -1,0 +1,1 @@
+namespace TlsTools.ReadyToRun { internal static class Placeholder { } }
