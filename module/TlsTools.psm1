@@ -11,23 +11,27 @@
 $binDirectory = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 # PowerShell's own Import-Module, whatever else is loaded (GetCmdlet: no command discovery at import).
 $importModule = $ExecutionContext.InvokeCommand.GetCmdlet('Microsoft.PowerShell.Core\Import-Module')
-$acceleratorNames = [System.Collections.Generic.List[string]]::new()
+$acceleratorNames = $null
 
 if ($PSEdition -eq 'Core') {
-    if (-not ('TlsTools.Loader.ModuleLoadContext' -as [type])) {
+    $loadedBefore = [bool]('TlsTools.Loader.ModuleLoadContext' -as [type])
+    if (-not $loadedBefore) {
         # Assembly.LoadFrom, not Add-Type: Add-Type costs ~150 ms of its own machinery at every import.
         $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binDirectory, 'loader', 'TlsTools.Loader.dll'))
     }
     $assembly = [TlsTools.Loader.ModuleLoadContext]::LoadModule($binDirectory, 'TlsTools.PowerShell')
-    # On a re-import in the same process PowerShell hands back the binary module it imported before from this
-    # assembly without exporting its cmdlets to this module again (PowerShell issue 20710): export them here.
     $inner = & $importModule -Assembly $assembly -PassThru
-    $mine = $ExecutionContext.SessionState.Module.ExportedCmdlets   # a new table at every read: read it once
-    if ($mine.Count -lt $inner.ExportedCmdlets.Count) {
-        $addCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-        foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
-            if (-not $mine.ContainsKey($cmdlet.Name)) {
-                $null = $addCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+    # On a re-import in the same process PowerShell hands back the binary module it imported before from this
+    # assembly without exporting its cmdlets to this module again (PowerShell issue 20710): export them here. Not at
+    # the first import in a process (no loader yet), which is spared these reads (~40 ms).
+    if ($loadedBefore) {
+        $mine = $ExecutionContext.SessionState.Module.ExportedCmdlets   # a new table at every read: read it once
+        if ($mine.Count -lt $inner.ExportedCmdlets.Count) {
+            $addCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+            foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+                if (-not $mine.ContainsKey($cmdlet.Name)) {
+                    $null = $addCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+                }
             }
         }
     }
@@ -35,24 +39,16 @@ if ($PSEdition -eq 'Core') {
     # [TlsTools.Pki.Certificate], [TlsTools.Tls.TlsVersion]::Tls13 and the like: accelerators for the public types of
     # the core and the cmdlets, which do not resolve by name from the private context. They are process-wide; the
     # loader counts the imports so the last removal takes them away.
-    $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
-    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
-    $core = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('TlsTools.Core'))
-    foreach ($name in [TlsTools.Loader.ModuleLoadContext]::AddTypeAccelerators($accelerators, @($core, $assembly))) { $acceleratorNames.Add($name) }
-    $null = [TlsTools.Loader.ModuleLoadContext]::AddImport()
+    $acceleratorNames = [TlsTools.Loader.ModuleLoadContext]::AddModuleTypes($assembly, 'TlsTools.Core')
 }
 else {
     $assembly = (& $importModule -Name ([System.IO.Path]::Combine($binDirectory, 'TlsTools.PowerShell.dll')) -PassThru).ImplementingAssembly
 }
 
-$cleanup = $assembly.GetType('TlsTools.PowerShell.Infrastructure.TlsServerModuleCleanup', $true)
 $ExecutionContext.SessionState.Module.OnRemove = {
     param($module)
     # Stops the servers this session started. The assembly's IModuleAssemblyCleanup does the same when PowerShell
     # removes the binary module, but not after a re-import, where PowerShell no longer lists it under this module.
-    $cleanup::new().OnRemove($module)
-    if ($acceleratorNames.Count -and [TlsTools.Loader.ModuleLoadContext]::RemoveImport() -eq 0) {
-        $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
-        foreach ($name in $acceleratorNames) { $null = $accelerators::Remove($name) }
-    }
-}   # bound to this module's scope already: $cleanup and $acceleratorNames resolve there (no closure to build)
+    $assembly.GetType('TlsTools.PowerShell.Infrastructure.TlsServerModuleCleanup', $true)::new().OnRemove($module)
+    if ($null -ne $acceleratorNames) { [TlsTools.Loader.ModuleLoadContext]::RemoveModuleTypes($acceleratorNames) }
+}   # bound to this module's scope already: $assembly and $acceleratorNames resolve there (no closure to build)
