@@ -11,7 +11,8 @@ namespace TlsTools.Tls
     /// BouncyCastle, which would otherwise abort the handshake when a must-staple server does not echo status_request:
     /// TlsTools completes the handshake and reports the missing staple itself, as a chain-validation failure with its own
     /// check name (<see cref="Validation.ValidationCheck.MustStaple"/>; see <see cref="Stapling"/>), so the user sees what
-    /// the server did. Everything else (chain, key, signatures) is BouncyCastle's as usual.
+    /// the server did. A TLS 1.3 ECDSA CertificateVerify is checked by the platform's ECDSA where it serves
+    /// (<see cref="PlatformVerifier"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
     /// </summary>
     internal class ClientCrypto : BcTlsCrypto
     {
@@ -30,6 +31,18 @@ namespace TlsTools.Tls
 
             public override byte[]? GetExtension(DerObjectIdentifier extensionOid) =>
                 TlsObjectIdentifiers.id_pe_tlsfeature.Equals(extensionOid) ? null : base.GetExtension(extensionOid);
+
+            // TLS 1.3 ECDSA CertificateVerify on the platform's ECDSA where it serves (PlatformVerifier), else BouncyCastle's.
+            public override Tls13Verifier CreateVerifier(int signatureScheme)
+            {
+                if (SignatureScheme.IsECDsa(signatureScheme) && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters)
+                {
+                    ValidateKeyUsage(Org.BouncyCastle.Asn1.X509.KeyUsage.DigitalSignature);
+                    var verifier = PlatformVerifier.TryCreate(GetPubKeyEC(), signatureScheme);
+                    if (verifier != null) return verifier;
+                }
+                return base.CreateVerifier(signatureScheme);
+            }
         }
     }
 }
