@@ -11,8 +11,12 @@
     300 ms; the result's TicketWaitMilliseconds and TicketWaitReason say how long and why; not counted in
     HandshakeMilliseconds) - that wait is part of the wall time here. Prints figures; asserts nothing
     about time (the machine is shared and noisy).
+    Fresh sessions (TLS 1.3, -FreshRounds rounds): a new pwsh imports the module and makes 1,000 sequential
+    Invoke-TlsHandshake calls (one call per handshake, as a script that checks hosts does); the rate over its first 10,
+    100 and 1,000 calls (import not counted) is set beside `openssl s_time -new` run right after it against the same
+    server, round by round, so both see the same load.
 #>
-param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10)
+param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10, [int] $FreshRounds = 3)
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path $PSScriptRoot -Parent
 Import-Module (Join-Path $repo 'TlsTools.psd1') -Force
@@ -70,11 +74,43 @@ try {
             } else {
                 Write-Warning "Could not read openssl s_time output: $($st.Output)"
             }
+            if ($version -eq 'Tls13') {
+                # Fresh sessions: how the cost of the first calls of a new pwsh grows (JIT, first use), beside s_time.
+                $child = Join-Path $dir 'fresh.ps1'
+                Set-Content -LiteralPath $child -Value @'
+param([string] $Manifest, [int] $Port)
+Import-Module $Manifest
+$sw = [Diagnostics.Stopwatch]::StartNew()
+for ($i = 1; $i -le 1000; $i++) {
+    $r = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $Port -SkipCertificateCheck -TimeoutSeconds 60
+    if (-not $r.Success) { throw "handshake $i failed" }
+    if ($i -in 10, 100, 1000) { "AT $i $($sw.Elapsed.TotalMilliseconds)" }
+}
+'@
+                $pwsh = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+                $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @('pwsh') } else { @() }
+                for ($round = 1; $round -le $FreshRounds; $round++) {
+                    $out = & $pwsh @prefix -NoProfile -NonInteractive -File $child -Manifest (Join-Path $repo 'TlsTools.psd1') -Port $srv.Port
+                    $at = @{}
+                    foreach ($line in $out) { if ("$line" -match '^AT (\d+) ([\d.]+)') { $at[[int]$Matches[1]] = [double]$Matches[2] } }
+                    $st = Invoke-Peer openssl 's_time', '-connect', $target, '-new', $flag, '-time', '5' -TimeoutSeconds 60
+                    $peerRate = if ($st.Output -match '(\d+) connections in (\d+) real seconds') { [int]$Matches[1] / [double]$Matches[2] } else { [double]::NaN }
+                    foreach ($n in 10, 100, 1000) {
+                        if (-not $at.ContainsKey($n)) { Write-Warning "fresh round ${round}: no figure for $n calls: $($out -join ' ')"; continue }
+                        $rate = $n / ($at[$n] / 1000)
+                        $rows += [pscustomobject]@{ Version = $version; Measure = "fresh pwsh round $round, first $n calls"; Handshakes = $n; Failures = 0
+                            WallSeconds = [math]::Round($at[$n] / 1000, 2); PerSecond = [math]::Round($rate, 1); AvgHandshakeMs = $null
+                            VsOpenSsl = [math]::Round($rate / $peerRate, 2) }
+                    }
+                    $rows += [pscustomobject]@{ Version = $version; Measure = "openssl s_time -new after round $round"; Handshakes = $null; Failures = $null
+                        WallSeconds = 5; PerSecond = [math]::Round($peerRate, 1); AvgHandshakeMs = $null }
+                }
+            }
         } finally { $srv | Stop-TestProcess | Out-Null }
     }
 } finally {
     Remove-Item -Recurse -Force $dir -ErrorAction Ignore
 }
-$rows | Format-Table -AutoSize | Out-String -Width 150 | Write-Host
-"openssl: $((& openssl version) -join ' '); cores: $([Environment]::ProcessorCount); pwsh $($PSVersionTable.PSVersion)" | Write-Host
+$rows | Format-Table Version, Measure, Handshakes, Failures, WallSeconds, PerSecond, AvgHandshakeMs, VsOpenSsl -AutoSize | Out-String -Width 170 | Write-Host
+"openssl: $((& openssl version) -join ' '); cores: $([Environment]::ProcessorCount); pwsh $($PSVersionTable.PSVersion); load: $((Get-Content /proc/loadavg -ErrorAction Ignore) -join ' ')" | Write-Host
 $rows

@@ -90,7 +90,7 @@ namespace TlsTools.Tls
             private readonly ECDsa _key;
             private readonly HashAlgorithmName _hash;
             private readonly BcBigInteger _n;
-            private readonly MemoryStream _content = new MemoryStream(160);
+            private readonly KeptStream _content = new KeptStream();
 
             public Verifier(ECDsa key, HashAlgorithmName hash, BcBigInteger n)
             {
@@ -106,8 +106,35 @@ namespace TlsTools.Tls
                 using (_key)
                 {
                     byte[]? plain = ToPlain(_n, signature);
-                    return plain != null && _key.VerifyData(_content.GetBuffer(), 0, (int)_content.Length, plain, _hash);
+                    return plain != null && _key.VerifyData(_content.GetBuffer(), 0, _content.Written, plain, _hash);
                 }
+            }
+        }
+
+        // BouncyCastle closes the verifier's stream before it asks for the verdict: the content must outlive that.
+        private sealed class KeptStream : MemoryStream
+        {
+            public KeptStream() : base(160)
+            {
+            }
+
+            public int Written { get; private set; }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                base.Write(buffer, offset, count);
+                Written = (int)Position;
+            }
+
+            public override void WriteByte(byte value)
+            {
+                base.WriteByte(value);
+                Written = (int)Position;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                // kept open: GetBuffer and Written stay readable after BouncyCastle's Dispose
             }
         }
     }

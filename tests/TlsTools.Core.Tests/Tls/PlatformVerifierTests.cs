@@ -58,7 +58,8 @@ namespace TlsTools.Core.Tests.Tls
         {
             var verifier = PlatformVerifier.TryCreate(key, scheme);
             Assert.NotNull(verifier);
-            verifier!.Stream.Write(content, 0, content.Length);
+            // as BouncyCastle's TLS code does: write the content, close the stream, then ask
+            using (var stream = verifier!.Stream) stream.Write(content, 0, content.Length);
             return verifier.VerifySignature(signature);
         }
 
@@ -67,7 +68,7 @@ namespace TlsTools.Core.Tests.Tls
             // BouncyCastle's own TLS 1.3 verifier for that key, as its certificates make it
             var certificate = new BcTlsRawKeyCertificate(new BcTlsCrypto(Random), SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key));
             Tls13Verifier verifier = certificate.CreateVerifier(scheme);
-            verifier.Stream.Write(content, 0, content.Length);
+            using (var stream = verifier.Stream) stream.Write(content, 0, content.Length);
             return verifier.VerifySignature(signature);
         }
 
