@@ -88,7 +88,8 @@ for ($i = 1; $i -le 1000; $i++) {
 }
 '@
                 $pwsh = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-                $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @('pwsh') } else { @() }
+                $prefix = @()
+                if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $prefix = @('pwsh') }   # `dotnet pwsh` (local tool)
                 for ($round = 1; $round -le $FreshRounds; $round++) {
                     $out = & $pwsh @prefix -NoProfile -NonInteractive -File $child -Manifest (Join-Path $repo 'TlsTools.psd1') -Port $srv.Port
                     $at = @{}
