@@ -31,7 +31,7 @@ $script:TestSslFindingMap = [ordered]@{
     heartbleed            = 'Heartbleed'
     CCS                   = 'CcsInjection'
     OCSP_stapling         = 'NoOcspStapling'
-    cert_expirationStatus = 'CertificateExpired'
+    cert_expirationStatus = 'CertificateExpiring'   # testssl's one id for expired and expiring; these servers' are neither
     cipherlist_NULL       = 'NullSuites'
     cipherlist_aNULL      = 'AnonymousSuites'
     cipherlist_EXPORT     = 'ExportSuites'
@@ -61,7 +61,7 @@ function Get-NginxProfileConfig {
     <#
     What a profile's configuration in tests/peers/nginx/ allows, read from the file (the tests derive their expectations
     from it, not from lists of their own): Protocols (TlsVersion names), Ciphers (OpenSSL names, @SECLEVEL dropped),
-    Curves (OpenSSL names), PreferServerCiphers, Certificates (the key types served: Rsa, Ecdsa), DhParam (file name or
+    CipherString (as written), Curves (OpenSSL names), PreferServerCiphers, Certificates (the key types served: Rsa, Ecdsa), DhParam (file name or
     $null), Stapling.
     #>
     param([Parameter(Mandatory)] [ValidateSet('Modern', 'Intermediate', 'Old')] [string] $Profile)
@@ -75,6 +75,7 @@ function Get-NginxProfileConfig {
     [pscustomobject]@{
         Profile             = $Profile
         Protocols           = @((& $directive 'ssl_protocols') -split '\s+' | ForEach-Object { $versionNames[$_] })
+        CipherString        = @(& $directive 'ssl_ciphers') | Select-Object -First 1
         Ciphers             = @((& $directive 'ssl_ciphers') -split ':' | Where-Object { $_ -and -not $_.StartsWith('@') })
         Curves              = @((& $directive 'ssl_ecdh_curve') -split ':' | Where-Object { $_ })
         PreferServerCiphers = (& $directive 'ssl_prefer_server_ciphers') -contains 'on'
@@ -84,11 +85,37 @@ function Get-NginxProfileConfig {
     }
 }
 
+function Get-NginxExpectedSuites {
+    <#
+    The suites a profile's server can negotiate, per version (TlsVersion name -> OpenSSL names), derived from its
+    configuration: its ssl_ciphers expanded by this machine's OpenSSL (`openssl ciphers -v`, the library nginx uses, so a
+    suite it lacks, such as Debian's 3DES, is not expected), kept to the versions ssl_protocols enables (TLSv1.2-only
+    suites only there; the SSLv3-era ones in every version up to 1.2) and to the certificates served (an ECDSA suite needs
+    the ECDSA certificate, an RSA one the RSA certificate). TLS 1.3: OpenSSL's default ciphersuites (nginx 1.22 has no
+    directive for them, and Mozilla's guideline lists the same three).
+    #>
+    param([Parameter(Mandatory)] $Config)
+    $cipherString = if ($Config.CipherString) { $Config.CipherString } else { 'DEFAULT' }
+    $lines = & openssl ciphers -v $cipherString 2>&1
+    if ($LASTEXITCODE) { throw "openssl ciphers -v '$cipherString' failed: $lines" }
+    $expected = @{}
+    foreach ($v in $Config.Protocols) { $expected[$v] = [Collections.Generic.List[string]]::new() }
+    foreach ($line in $lines) {
+        if ($line -notmatch '^(\S+)\s+(\S+)\s+Kx=\S+\s+Au=(\S+)') { continue }
+        $name = $Matches[1]; $proto = $Matches[2]; $au = $Matches[3]
+        if ($au -eq 'RSA' -and $Config.Certificates -notcontains 'Rsa') { continue }
+        if ($au -eq 'ECDSA' -and $Config.Certificates -notcontains 'Ecdsa') { continue }
+        $versions = switch ($proto) { 'TLSv1.3' { 'Tls13' } 'TLSv1.2' { 'Tls12' } default { 'Tls10', 'Tls11', 'Tls12' } }
+        foreach ($v in $versions) { if ($expected.ContainsKey($v)) { $expected[$v].Add($name) } }
+    }
+    $expected
+}
+
 function New-NginxProfileFiles {
     <#
     The certificates of a profile in $Directory: ca.crt (a CA of the key type the guideline's certificate signatures allow:
     ECDSA for modern, RSA otherwise), rsa.crt/rsa.key (RSA 2048) and/or ecdsa.crt/ecdsa.key (P-256) for nginx.tlstools.test
-    and 127.0.0.1, valid 60 days (modern allows at most 90), and ocsp.der: one Good response for every certificate, made by
+    and 127.0.0.1, valid 89 days (modern allows at most 90; testssl warns under 60 days left), and ocsp.der: one Good response for every certificate, made by
     `openssl ocsp` from an index (nginx staples the same file for each of a server's certificates). Returns the CA and the
     leaves by key type.
     #>
@@ -98,13 +125,14 @@ function New-NginxProfileFiles {
     Save-Certificate -Path (Join-Path $Directory 'ca.crt') -Certificate $ca -Force
     Save-PrivateKey -Path (Join-Path $Directory 'ca.key') -PrivateKey $ca.PrivateKey -Force
     $leaves = [ordered]@{}
+    $notBefore = [DateTime]::UtcNow.AddHours(-1)
     $index = [Text.StringBuilder]::new()
     $ocspArgs = @('ocsp', '-issuer', (Join-Path $Directory 'ca.crt'), '-no_nonce', '-reqout', (Join-Path $Directory 'ocsp-request.der'))
     foreach ($type in $Config.Certificates) {
         $algorithm = if ($type -eq 'Rsa') { 'Rsa2048' } else { 'EcdsaP256' }
         $name = $type.ToLowerInvariant()
         $leaf = New-Certificate -Issuer $ca -Subject "CN=$NginxServerName" -DnsName $NginxServerName -IpAddress 127.0.0.1 -Algorithm $algorithm `
-            -ValidityDays 60 -OcspUrl 'http://127.0.0.1:1/ocsp'
+            -NotBefore $notBefore -NotAfter $notBefore.AddDays(89) -OcspUrl 'http://127.0.0.1:1/ocsp'
         Save-Certificate -Path (Join-Path $Directory "$name.crt") -Certificate $leaf -Force
         Save-PrivateKey -Path (Join-Path $Directory "$name.key") -PrivateKey $leaf.PrivateKey -Force
         $leaves[$type] = $leaf
@@ -135,8 +163,10 @@ function Start-NginxProfile {
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('tlstools-nginx-' + $Profile.ToLowerInvariant() + '-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory -Force $dir
     $config = Get-NginxProfileConfig $Profile
-    $files = New-NginxProfileFiles -Directory $dir -Config $config
-    Copy-Item -LiteralPath (Join-Path $NginxPeerConfigs 'ffdhe2048.pem') (Join-Path $dir 'ffdhe2048.pem')
+    try {
+        $files = New-NginxProfileFiles -Directory $dir -Config $config
+        Copy-Item -LiteralPath (Join-Path $NginxPeerConfigs 'ffdhe2048.pem') (Join-Path $dir 'ffdhe2048.pem')
+    } catch { Remove-Item -Recurse -Force $dir -ErrorAction Ignore; throw }
     for ($attempt = 1; ; $attempt++) {
         $port = Get-FreeTcpPort
         foreach ($f in 'common.conf', 'http.conf', "$($Profile.ToLowerInvariant()).conf") {
@@ -186,9 +216,10 @@ function Start-TestSsl {
     Starts testssl.sh on a server started by Start-NginxProfile without waiting: the default checks (protocols, suites per
     protocol, server preferences, server defaults with certificates, HTTP header, vulnerabilities, rating), offline
     (--nodns none, no --phone-out, the server's CA added with --add-ca so the chain verdict is about the server, not a
-    missing root), JSON into the server's directory. Read the result with Receive-TestSsl.
+    missing root), JSON into the server's directory. Read the result with Receive-TestSsl. -Phases: Receive-TestSsl reads
+    the screen output line by line as it comes and times testssl's sections (call it at once: until then nothing reads).
     #>
-    param([Parameter(Mandatory)] $Server, [string[]] $ExtraArguments = @())
+    param([Parameter(Mandatory)] $Server, [string[]] $ExtraArguments = @(), [switch] $Phases)
     $testssl = Find-AssessmentPeer testssl
     $json = Join-Path $Server.Directory ('testssl-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json')
     $argv = @('--quiet', '--color', '0', '--warnings', 'off', '--nodns', 'none', '--ip', '127.0.0.1',
@@ -205,29 +236,54 @@ function Start-TestSsl {
     $p.StandardInput.Close()
     [pscustomobject]@{
         Process = $p; Json = $json; CommandLine = "testssl $($argv -join ' ')"; Started = [DateTime]::UtcNow
-        Stdout = $p.StandardOutput.ReadToEndAsync(); Stderr = $p.StandardError.ReadToEndAsync()
+        Stdout = $(if (-not $Phases) { $p.StandardOutput.ReadToEndAsync() }); Stderr = $p.StandardError.ReadToEndAsync()
     }
 }
 
 function Receive-TestSsl {
     <#
     Waits (at most $TestSslTimeoutSeconds from its start, then kills it and throws) for a run started by Start-TestSsl and
-    returns its parsed JSON (ConvertFrom-TestSslJson) with Seconds (wall time) and Output (its screen text).
+    returns its parsed JSON (ConvertFrom-TestSslJson) with Seconds (wall time), Output (its screen text), Json (the file) and
+    Phases (with Start-TestSsl -Phases: each section's name and Seconds, from its heading to the next or the end).
     #>
     param([Parameter(Mandatory)] $Run)
-    $left = $TestSslTimeoutSeconds - ([DateTime]::UtcNow - $Run.Started).TotalSeconds
-    if (-not $Run.Process.WaitForExit([int][math]::Max(1000, $left * 1000))) {
+    $deadline = $Run.Started.AddSeconds($TestSslTimeoutSeconds)
+    $phases = [Collections.Generic.List[object]]::new()
+    $text = [Text.StringBuilder]::new()
+    if (-not $Run.Stdout) {
+        # -Phases: "Testing protocols ...", "Testing vulnerabilities", "Running client simulations ..." start the sections.
+        $pending = $Run.Process.StandardOutput.ReadLineAsync()
+        while ([DateTime]::UtcNow -lt $deadline) {
+            if (-not $pending.Wait(200)) { continue }
+            $line = $pending.Result
+            if ($null -eq $line) { break }
+            $null = $text.AppendLine($line)
+            if ($line -match '^\s?(Testing|Running) (.+?)\s*$') {
+                $phases.Add([pscustomobject]@{ Phase = $Matches[2]; Started = [DateTime]::UtcNow; Seconds = $null })
+            }
+            $pending = $Run.Process.StandardOutput.ReadLineAsync()
+        }
+    }
+    $left = ($deadline - [DateTime]::UtcNow).TotalMilliseconds
+    if (-not $Run.Process.WaitForExit([int][math]::Max(1000, $left))) {
         try { $Run.Process.Kill($true) } catch { }
         throw "testssl did not finish within $TestSslTimeoutSeconds s: $($Run.CommandLine)"
     }
     $Run.Process.WaitForExit()
-    $seconds = ($Run.Process.ExitTime.ToUniversalTime() - $Run.Started).TotalSeconds
-    $output = $(if ($Run.Stdout.Wait(5000)) { $Run.Stdout.Result }) + $(if ($Run.Stderr.Wait(5000)) { $Run.Stderr.Result })
+    $ended = $Run.Process.ExitTime.ToUniversalTime()
+    $seconds = ($ended - $Run.Started).TotalSeconds
+    for ($i = 0; $i -lt $phases.Count; $i++) {
+        $next = if ($i + 1 -lt $phases.Count) { $phases[$i + 1].Started } else { $ended }
+        $phases[$i].Seconds = [math]::Round(($next - $phases[$i].Started).TotalSeconds, 1)
+    }
+    if ($Run.Stdout -and $Run.Stdout.Wait(5000)) { $null = $text.Append($Run.Stdout.Result) }
+    $output = $text.ToString() + $(if ($Run.Stderr.Wait(5000)) { $Run.Stderr.Result })
     $Run.Process.Dispose()
     if (-not (Test-Path -LiteralPath $Run.Json)) { throw "testssl wrote no JSON ($($Run.CommandLine)):`n$output" }
     $result = ConvertFrom-TestSslJson (Get-Content -Raw -LiteralPath $Run.Json)
     $result | Add-Member -NotePropertyName Seconds -NotePropertyValue $seconds
     $result | Add-Member -NotePropertyName Json -NotePropertyValue $Run.Json
+    $result | Add-Member -NotePropertyName Phases -NotePropertyValue @($phases)
     $result | Add-Member -NotePropertyName Output -NotePropertyValue $output -PassThru
 }
 
@@ -262,7 +318,8 @@ function ConvertFrom-TestSslJson {
         if ($name) { $suites[$v].Add($name) }
     }
     $groups = @()
-    if ($items['FS_ECDHE_curves']) { $groups = @($items['FS_ECDHE_curves'].finding -split '\s+' | Where-Object { $_ }) }
+    $curves = @($items['PFS_ECDHE_curves'], $items['FS_ECDHE_curves'] | Where-Object { $_ }) | Select-Object -First 1   # 3.0 says PFS, 3.1 FS
+    if ($curves) { $groups = @($curves.finding -split '\s+' | Where-Object { $_ }) }
     # Certificates: cert_* ids carry a " <cert#N>" suffix when the server has more than one.
     $certs = [ordered]@{}
     foreach ($f in $all | Where-Object { $_.id -match '^(cert_\w+|certificate_\w+|intermediate_cert\w*|OCSP_stapling|cert)(\s+<cert#(\d+)>)?' }) {
