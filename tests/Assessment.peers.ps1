@@ -9,8 +9,9 @@
 $script:NginxPeerConfigs = Join-Path $PSScriptRoot 'peers/nginx'
 $script:NginxServerName = 'nginx.tlstools.test'
 
-# How long one testssl.sh run may take before it is killed (it takes 35-78 s per server alone; the machine may be loaded).
-$script:TestSslTimeoutSeconds = 420
+# How long one testssl.sh run may take before it is killed (35-78 s per server on a quiet machine; over 400 s was seen
+# with three in parallel on a shared 2-core machine at load 40).
+$script:TestSslTimeoutSeconds = 900
 
 # testssl.sh's JSON ids -> TlsTools' FindingIds (the one table; the tests and the bench read it). Where testssl says OK
 # (or INFO for a feature that is absent but harmless) our report should have no such finding, and the reverse.
@@ -310,7 +311,7 @@ function ConvertFrom-TestSslJson {
     foreach ($f in $all) { if (-not $items.ContainsKey($f.id)) { $items[$f.id] = $f } }
     $versions = @(foreach ($id in $TestSslVersionIds.Keys) { if ($items[$id] -and $items[$id].finding -match '^offered') { $TestSslVersionIds[$id] } })
     $suites = @{}
-    foreach ($f in $all | Where-Object { $_.id -match '^cipher-(tls1(_[123])?|ssl[23])_x' }) {
+    foreach ($f in $all | Where-Object { $_.id -match '^cipher-(tls1(_[123])?|ssl[23])_x' }) {   # -E: cipher-tls1_2_xc030
         $v = switch -Regex ($f.id) { '^cipher-tls1_3' { 'Tls13' } '^cipher-tls1_2' { 'Tls12' } '^cipher-tls1_1' { 'Tls11' } '^cipher-tls1_' { 'Tls10' } '^cipher-ssl3' { 'Ssl30' } default { 'Ssl20' } }
         # "TLS 1.2  xc02f  ECDHE-RSA-AES128-GCM-SHA256  ECDH 253  AESGCM  128  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
         $name = ($f.finding -split '\s+' | Where-Object { $_ -match '^[A-Z0-9]' -and $_ -match '-' -or $_ -match '^TLS_AES|^TLS_CHACHA' } | Select-Object -First 1)
@@ -322,7 +323,8 @@ function ConvertFrom-TestSslJson {
     if ($curves) { $groups = @($curves.finding -split '\s+' | Where-Object { $_ }) }
     # Certificates: cert_* ids carry a " <cert#N>" suffix when the server has more than one.
     $certs = [ordered]@{}
-    foreach ($f in $all | Where-Object { $_.id -match '^(cert_\w+|certificate_\w+|intermediate_cert\w*|OCSP_stapling|cert)(\s+<cert#(\d+)>)?' }) {
+    foreach ($f in $all) {
+        if ($f.id -notmatch '^(cert_\w+|certificate_\w+|intermediate_cert\w*|OCSP_stapling|cert)(\s+<cert#(\d+)>)?$') { continue }
         $n = if ($Matches[3]) { $Matches[3] } else { '1' }
         if (-not $certs.Contains($n)) { $certs[$n] = @{} }
         if (-not $certs[$n].ContainsKey($Matches[1])) { $certs[$n][$Matches[1]] = $f }
@@ -342,7 +344,13 @@ function ConvertFrom-TestSslJson {
         $hits = @($all | Where-Object { $_.id -eq $id -or $_.id -like "$id <cert#*" })
         if (-not $hits) { continue }
         $ours = $TestSslFindingMap[$id]
-        $bad = @($hits | Where-Object { $_.severity -in 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL' })
+        # A version offered is a finding of ours whatever testssl's severity (it rates TLS 1.0 INFO or LOW); so is a staple
+        # not offered. Otherwise what testssl rates above OK/INFO.
+        $bad = @($hits | Where-Object {
+            if ($id -in 'SSLv2', 'SSLv3', 'TLS1', 'TLS1_1') { $_.finding -match '^offered' }
+            elseif ($id -eq 'OCSP_stapling') { $_.finding -match 'not offered' }
+            else { $_.severity -in 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL' }
+        })
         if ($bad) { if (-not $findings.Contains($ours)) { $findings.Add($ours) } }
         elseif (@($hits | Where-Object { $_.severity -in 'OK', 'INFO' })) { if (-not $clean.Contains($ours)) { $clean.Add($ours) } }
     }
