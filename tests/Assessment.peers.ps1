@@ -312,7 +312,7 @@ function ConvertFrom-TestSslJson {
     $versions = @(foreach ($id in $TestSslVersionIds.Keys) { if ($items[$id] -and $items[$id].finding -match '^offered') { $TestSslVersionIds[$id] } })
     $suites = @{}
     foreach ($f in $all | Where-Object { $_.id -match '^cipher-(tls1(_[123])?|ssl[23])_x' }) {   # -E: cipher-tls1_2_xc030
-        $v = switch -Regex ($f.id) { '^cipher-tls1_3' { 'Tls13' } '^cipher-tls1_2' { 'Tls12' } '^cipher-tls1_1' { 'Tls11' } '^cipher-tls1_' { 'Tls10' } '^cipher-ssl3' { 'Ssl30' } default { 'Ssl20' } }
+        $v = switch -Regex ($f.id) { '^cipher-tls1_3' { 'Tls13'; break } '^cipher-tls1_2' { 'Tls12'; break } '^cipher-tls1_1' { 'Tls11'; break } '^cipher-tls1_' { 'Tls10'; break } '^cipher-ssl3' { 'Ssl30'; break } default { 'Ssl20' } }
         # "TLS 1.2  xc02f  ECDHE-RSA-AES128-GCM-SHA256  ECDH 253  AESGCM  128  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
         $name = ($f.finding -split '\s+' | Where-Object { $_ -match '^[A-Z0-9]' -and $_ -match '-' -or $_ -match '^TLS_AES|^TLS_CHACHA' } | Select-Object -First 1)
         if (-not $suites.ContainsKey($v)) { $suites[$v] = [Collections.Generic.List[string]]::new() }
