@@ -11,6 +11,8 @@
 #   Qualys' SSL Server Rating Guide gives these configurations (A for modern and intermediate, B for old: TLS 1.0/1.1
 #   cap at B since 2020), and against overall_grade whenever the installed testssl (3.1+) reports one.
 # - testssl lists one set of ECDHE curves for the server (PFS_ECDHE_curves); we list groups per version.
+# - testssl's LUCKY13 ("potentially vulnerable, uses TLS CBC ciphers", LOW on old) has no FindingId in issue 13's list,
+#   so it is not compared; nor are its HTTP header checks (HSTS, banners), which are not TLS.
 # - testssl 3.0 says "NOT a cipher order configured" at severity HIGH for ssl_prefer_server_ciphers off, which Mozilla
 #   recommends for modern and intermediate (the client picks: every suite offered is strong); we report
 #   ServerCipherPreference false and no finding.
@@ -86,10 +88,19 @@ Describe 'Assessment: nginx with Mozilla''s configurations' -Tag Long, Assessmen
                 @($Reports[$Profile].CipherSuites | Where-Object { $expected.Keys -notcontains "$($_.TlsVersion)" }) | Should -BeNullOrEmpty
             }
 
-            It 'follows the server order exactly when ssl_prefer_server_ciphers is on' {
+            It 'picks by the server''s order exactly when ssl_prefer_server_ciphers is on, and in the configured order, as testssl finds' {
                 $Reports[$Profile].ServerCipherPreference | Should -Be $Servers[$Profile].Config.PreferServerCiphers
                 $order = $TestSsl[$Profile].Items['cipher_order'].finding
-                if ($Servers[$Profile].Config.PreferServerCiphers) { $order | Should -Match '^server' } else { $order | Should -Match 'NOT a cipher order' }
+                if (-not $Servers[$Profile].Config.PreferServerCiphers) {
+                    $order | Should -Match 'NOT a cipher order'
+                    return
+                }
+                $order | Should -Match '^server'
+                foreach ($v in $Expected[$Profile].Keys) {
+                    # CipherSuites lists each version in the server's order when it has one.
+                    Get-OurSuites $Reports[$Profile] $v | Should -Be $Expected[$Profile][$v] -Because "ssl_ciphers orders $v so"
+                    $TestSsl[$Profile].Order[$v] | Should -Be $Expected[$Profile][$v] -Because "testssl finds this order in $v"
+                }
             }
 
             It 'negotiates exactly the groups of ssl_ecdh_curve, in every version, as testssl finds' {
@@ -103,15 +114,27 @@ Describe 'Assessment: nginx with Mozilla''s configurations' -Tag Long, Assessmen
             }
 
             It 'staples the OCSP response, as testssl finds' {
-                $Reports[$Profile].OcspStapling | Should -BeTrue
+                if (@($Servers[$Profile].Config.Protocols) -ne 'Tls13') {
+                    $Reports[$Profile].OcspStapling | Should -BeTrue
+                } else {
+                    # TLS 1.3 carries the staple in the encrypted Certificate message, which the profile does not read yet:
+                    # unknown, never "absent" (the 'needs issue-13' block below asks for the answer).
+                    $Reports[$Profile].OcspStapling | Should -Not -Be $false
+                }
                 $stapling = @($TestSsl[$Profile].All | Where-Object { $_.id -like 'OCSP_stapling*' })
                 $stapling.Count | Should -Be $Servers[$Profile].Config.Certificates.Count
                 $stapling.finding | Should -Not -Match 'not offered'
             }
 
-            It 'sends secure renegotiation and honours fallback SCSV where there is a lower version, as testssl finds' {
-                $Reports[$Profile].SecureRenegotiation | Should -BeTrue
-                $TestSsl[$Profile].Items['secure_renego'].finding | Should -Match 'supported'
+            It 'sends secure renegotiation (TLS 1.2 and lower) and honours fallback SCSV where there is a lower version, as testssl finds' {
+                if (@($Servers[$Profile].Config.Protocols) -ne 'Tls13') {
+                    $Reports[$Profile].SecureRenegotiation | Should -BeTrue
+                    $TestSsl[$Profile].Items['secure_renego'].finding | Should -Match '^supported'
+                } else {
+                    # TLS 1.3 has no renegotiation: neither tool judges it.
+                    $Reports[$Profile].SecureRenegotiation | Should -Not -BeTrue
+                    $TestSsl[$Profile].Items['secure_renego'].finding | Should -Match 'TLS 1.3 only'
+                }
                 if ($Servers[$Profile].Config.Protocols.Count -gt 1) {
                     $Reports[$Profile].FallbackScsv | Should -BeTrue
                     $TestSsl[$Profile].Items['fallback_SCSV'].severity | Should -Be 'OK'
@@ -166,6 +189,11 @@ Describe 'Assessment: nginx with Mozilla''s configurations' -Tag Long, Assessmen
                 @($Reports[$Profile].CertificateChains.KeyAlgorithm | Sort-Object -Unique) | Should -Be @($TestSsl[$Profile].Certificates.KeyAlgorithm | Sort-Object -Unique)
                 @($Reports[$Profile].CertificateChains | ForEach-Object { $_.Certificates[0].SerialNumber } | Sort-Object -Unique) |
                     Should -Be @($Servers[$Profile].Leaves.Values.SerialNumber | Sort-Object)
+            }
+
+            It 'knows the staple, also of a TLS 1.3-only server, as testssl does' {
+                $Reports[$Profile].OcspStapling | Should -BeTrue
+                @($Reports[$Profile].Findings | Where-Object Id -eq ([TlsTools.Scanning.FindingIds]::NoOcspStapling)) | Should -BeNullOrEmpty
             }
 
             It 'is compliant with its own Mozilla policy (<Policy>)' {

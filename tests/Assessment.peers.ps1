@@ -99,7 +99,7 @@ function Get-NginxExpectedSuites {
     $cipherString = if ($Config.CipherString) { $Config.CipherString } else { 'DEFAULT' }
     $lines = & openssl ciphers -v $cipherString 2>&1
     if ($LASTEXITCODE) { throw "openssl ciphers -v '$cipherString' failed: $lines" }
-    $expected = @{}
+    $expected = @{}   # in the configured order (openssl ciphers -v keeps it; TLS 1.3's come first, in OpenSSL's order)
     foreach ($v in $Config.Protocols) { $expected[$v] = [Collections.Generic.List[string]]::new() }
     foreach ($line in $lines) {
         if ($line -notmatch '^(\S+)\s+(\S+)\s+Kx=\S+\s+Au=(\S+)') { continue }
@@ -298,7 +298,8 @@ function ConvertFrom-TestSslJson {
     <#
     testssl.sh's --jsonfile-pretty output as one object: Items (id -> the finding object: id, severity, finding, ...; for
     ids that repeat, such as cert_* with several certificates, the first), All (every finding in order), Versions (TlsVersion
-    names offered), Suites (TlsVersion name -> OpenSSL suite names), Groups (curve names), Certificates (one per served
+    names offered), Suites (TlsVersion name -> OpenSSL suite names), Order (TlsVersion name -> the server's order, when it
+    has one), Groups (curve names), Certificates (one per served
     certificate: KeyAlgorithm in TlsTools' words, Serial, Fields: cert_* id -> finding), Grade (overall_grade or $null),
     Findings (our FindingIds that testssl's mapped ids report as a problem), Clean (our FindingIds testssl checked and found
     fine), and ScanTime.
@@ -317,6 +318,12 @@ function ConvertFrom-TestSslJson {
         $name = ($f.finding -split '\s+' | Where-Object { $_ -match '^[A-Z0-9]' -and $_ -match '-' -or $_ -match '^TLS_AES|^TLS_CHACHA' } | Select-Object -First 1)
         if (-not $suites.ContainsKey($v)) { $suites[$v] = [Collections.Generic.List[string]]::new() }
         if ($name) { $suites[$v].Add($name) }
+    }
+    # Server order per version (with ssl_prefer_server_ciphers on): cipherorder_TLSv1_2 "ECDHE-RSA-AES128-GCM-SHA256 ...".
+    $order = @{}
+    $orderVersions = @{ TLSv1 = 'Tls10'; TLSv1_1 = 'Tls11'; TLSv1_2 = 'Tls12'; TLSv1_3 = 'Tls13'; SSLv3 = 'Ssl30' }
+    foreach ($f in $all) {
+        if ($f.id -match '^cipherorder_(\w+)$' -and $orderVersions[$Matches[1]]) { $order[$orderVersions[$Matches[1]]] = @($f.finding -split '\s+' | Where-Object { $_ }) }
     }
     $groups = @()
     $curves = @($items['PFS_ECDHE_curves'], $items['FS_ECDHE_curves'] | Where-Object { $_ }) | Select-Object -First 1   # 3.0 says PFS, 3.1 FS
@@ -356,7 +363,7 @@ function ConvertFrom-TestSslJson {
     }
     foreach ($f in $findings) { $null = $clean.Remove($f) }
     [pscustomobject]@{
-        Items = $items; All = $all; Versions = $versions; Suites = $suites; Groups = $groups; Certificates = $certificates
+        Items = $items; All = $all; Versions = $versions; Suites = $suites; Order = $order; Groups = $groups; Certificates = $certificates
         Grade = $(if ($items['overall_grade']) { $items['overall_grade'].finding }); Findings = @($findings); Clean = @($clean)
         ScanTime = $doc.scanTime
     }
