@@ -13,29 +13,30 @@ $script:NginxServerName = 'nginx.tlstools.test'
 # with three in parallel on a shared 2-core machine at load 40).
 $script:TestSslTimeoutSeconds = 900
 
-# testssl.sh's JSON ids -> TlsTools' FindingIds (the one table; the tests and the bench read it). Where testssl says OK
+# testssl.sh's JSON ids -> TlsTools' FindingIds (the one table; the tests and the bench read it; the module's constants,
+# so a renamed Id fails here). Where testssl says OK
 # (or INFO for a feature that is absent but harmless) our report should have no such finding, and the reverse.
 $script:TestSslFindingMap = [ordered]@{
-    SSLv2                 = 'SSLv2'
-    SSLv3                 = 'SSLv3'
-    TLS1                  = 'TLS10'
-    TLS1_1                = 'TLS11'
-    RC4                   = 'RC4'
-    SWEET32               = 'Sweet32'
-    FREAK                 = 'ExportSuites'
-    LOGJAM                = 'WeakDhGroup'
-    BEAST                 = 'Beast'
-    CRIME_TLS             = 'Crime'
-    secure_renego         = 'NoSecureRenegotiation'
-    secure_client_renego  = 'ClientRenegotiation'
-    fallback_SCSV         = 'NoFallbackScsv'
-    heartbleed            = 'Heartbleed'
-    CCS                   = 'CcsInjection'
-    OCSP_stapling         = 'NoOcspStapling'
-    cert_expirationStatus = 'CertificateExpiring'   # testssl's one id for expired and expiring; these servers' are neither
-    cipherlist_NULL       = 'NullSuites'
-    cipherlist_aNULL      = 'AnonymousSuites'
-    cipherlist_EXPORT     = 'ExportSuites'
+    SSLv2                 = [TlsTools.Scanning.FindingIds]::SSLv2
+    SSLv3                 = [TlsTools.Scanning.FindingIds]::SSLv3
+    TLS1                  = [TlsTools.Scanning.FindingIds]::TLS10
+    TLS1_1                = [TlsTools.Scanning.FindingIds]::TLS11
+    RC4                   = [TlsTools.Scanning.FindingIds]::RC4
+    SWEET32               = [TlsTools.Scanning.FindingIds]::Sweet32
+    FREAK                 = [TlsTools.Scanning.FindingIds]::ExportSuites
+    LOGJAM                = [TlsTools.Scanning.FindingIds]::WeakDhGroup
+    BEAST                 = [TlsTools.Scanning.FindingIds]::Beast
+    CRIME_TLS             = [TlsTools.Scanning.FindingIds]::Crime
+    secure_renego         = [TlsTools.Scanning.FindingIds]::NoSecureRenegotiation
+    secure_client_renego  = [TlsTools.Scanning.FindingIds]::ClientRenegotiation
+    fallback_SCSV         = [TlsTools.Scanning.FindingIds]::NoFallbackScsv
+    heartbleed            = [TlsTools.Scanning.FindingIds]::Heartbleed
+    CCS                   = [TlsTools.Scanning.FindingIds]::CcsInjection
+    OCSP_stapling         = [TlsTools.Scanning.FindingIds]::NoOcspStapling
+    cert_expirationStatus = [TlsTools.Scanning.FindingIds]::CertificateExpiring   # testssl's one id for expired and expiring; these servers' are neither
+    cipherlist_NULL       = [TlsTools.Scanning.FindingIds]::NullSuites
+    cipherlist_aNULL      = [TlsTools.Scanning.FindingIds]::AnonymousSuites
+    cipherlist_EXPORT     = [TlsTools.Scanning.FindingIds]::ExportSuites
 }
 
 # testssl.sh's names of versions (its JSON ids) -> TlsTools' TlsVersion names.
