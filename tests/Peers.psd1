@@ -18,5 +18,9 @@
         @{ Command = 'pg_ctlcluster'; Apt = 'postgresql';     Group = 'StartTls' }
         @{ Command = 'mariadbd';      Paths = @('/usr/sbin/mariadbd'); Apt = 'mariadb-server'; Group = 'StartTls' }
         @{ Command = 'prosody';       Apt = 'prosody';        Group = 'StartTls' }
+        # The servers of the assessment tests (tests/Assessment.Nginx.Tests.ps1, bench/Assessment.Bench.ps1): nginx with
+        # Mozilla's configurations (tests/peers/nginx/), and testssl.sh, which the assessment is compared with.
+        @{ Command = 'nginx';   Paths = @('/usr/sbin/nginx'); Apt = 'nginx';      Group = 'Assessment' }
+        @{ Command = 'testssl'; Paths = @('/usr/bin/testssl'); Apt = 'testssl.sh'; Group = 'Assessment' }
     )
 }
