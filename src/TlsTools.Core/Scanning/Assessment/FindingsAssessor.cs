@@ -188,8 +188,8 @@ namespace TlsTools.Scanning
                 if (Has(ValidationCheck.MissingIssuer, ValidationCheck.IncompleteChain) || ch.CompletedFromAia.Length > 0)
                     found[FindingIds.IncompleteChain].Add(label + (ch.CompletedFromAia.Length > 0 ? "completed from AIA: " + string.Join(", ", ch.CompletedFromAia.Select(a => a.Url))
                         : Say(ValidationCheck.MissingIssuer, ValidationCheck.IncompleteChain)));
-                if (Has(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned))
-                    found[FindingIds.UntrustedCertificate].Add(label + Say(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned));
+                if (Has(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned, ValidationCheck.Signature))
+                    found[FindingIds.UntrustedCertificate].Add(label + Say(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned, ValidationCheck.Signature));
             }
             foreach (var id in ids)
                 c.Check(id, CertificateSeverity(id), CertificateTitle(id), null, found[id].Count > 0 ? found[id] : null);
