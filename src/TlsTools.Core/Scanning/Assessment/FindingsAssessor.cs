@@ -185,11 +185,17 @@ namespace TlsTools.Scanning
                 if (weakSig.Count == 0 && Has(ValidationCheck.WeakAlgorithm)) found[FindingIds.WeakSignature].Add(label + Say(ValidationCheck.WeakAlgorithm));
                 if (Has(ValidationCheck.HostnameMismatch, ValidationCheck.IpMismatch))
                     found[FindingIds.HostnameMismatch].Add(label + Say(ValidationCheck.HostnameMismatch, ValidationCheck.IpMismatch));
-                if (Has(ValidationCheck.MissingIssuer, ValidationCheck.IncompleteChain) || ch.CompletedFromAia.Length > 0)
+                // A missing issuer of the leaf is an incomplete chain (the server did not send its intermediate); a missing issuer
+                // of the last intermediate sent is an untrusted root (servers need not send the root).
+                var problems = ch.ValidationFailures.Concat(ch.ValidationWarnings).ToList();
+                var leafMissing = problems.Where(x => (x.Check == ValidationCheck.MissingIssuer && (x.Subject == null || x.Subject == leaf.Subject))
+                    || x.Check == ValidationCheck.IncompleteChain).Select(x => x.Message).Distinct().ToList();
+                var untrusted = problems.Where(x => x.Check == ValidationCheck.UntrustedRoot || x.Check == ValidationCheck.SelfSigned || x.Check == ValidationCheck.Signature
+                    || (x.Check == ValidationCheck.MissingIssuer && x.Subject != null && x.Subject != leaf.Subject)).Select(x => x.Message).Distinct().ToList();
+                if (leafMissing.Count > 0 || ch.CompletedFromAia.Length > 0)
                     found[FindingIds.IncompleteChain].Add(label + (ch.CompletedFromAia.Length > 0 ? "completed from AIA: " + string.Join(", ", ch.CompletedFromAia.Select(a => a.Url))
-                        : Say(ValidationCheck.MissingIssuer, ValidationCheck.IncompleteChain)));
-                if (Has(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned, ValidationCheck.Signature))
-                    found[FindingIds.UntrustedCertificate].Add(label + Say(ValidationCheck.UntrustedRoot, ValidationCheck.SelfSigned, ValidationCheck.Signature));
+                        : string.Join("; ", leafMissing)));
+                if (untrusted.Count > 0) found[FindingIds.UntrustedCertificate].Add(label + string.Join("; ", untrusted));
             }
             foreach (var id in ids)
                 c.Check(id, CertificateSeverity(id), CertificateTitle(id), null, found[id].Count > 0 ? found[id] : null);
