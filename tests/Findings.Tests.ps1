@@ -59,7 +59,7 @@ Describe 'Get-TlsServerProfile Findings' -Tag Findings {
         @{ Scenario = 'Sha1Signature'; Id = 'WeakSignature'; Cve = $null; Evidence = 'SHA1' }
         @{ Scenario = 'WrongHost'; Id = 'HostnameMismatch'; Cve = $null; Evidence = 'scenario.tlstools.test' }
         @{ Scenario = 'IncompleteChain'; Id = 'IncompleteChain'; Cve = $null; Evidence = 'issuer' }
-        @{ Scenario = 'UntrustedRoot'; Id = 'UntrustedCertificate'; Cve = $null; Evidence = 'Other Root' }
+        @{ Scenario = 'UntrustedRoot'; Id = 'UntrustedCertificate'; Cve = $null; Evidence = 'Root' }
     ) {
         $r = Get-ScenarioProfile $Scenario
         $f = Get-Finding $r $Id
