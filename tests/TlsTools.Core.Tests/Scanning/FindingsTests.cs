@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using TlsTools.Scanning;
 using TlsTools.Scanning.Wire;
@@ -149,6 +153,80 @@ namespace TlsTools.Tests.Scanning
             var text = BitConverter.ToString(hs.Skip(o + 3).ToArray());
             Assert.Contains("00-0F-00-01-01", text); // heartbeat, length 1, peer_allowed_to_send
             Assert.Throws<TlsToolsException>(() => ClientHelloCodec.BuildHandshake(new ClientHelloSpec { CipherSuites = new[] { 0x002F }, CompressionMethods = new int[0] }));
+        }
+
+        /// <summary>A server that sends a TLS 1.2 hello flight (with the heartbeat extension) and then never answers again.</summary>
+        private static async Task SilentServer(TcpListener listener, CancellationToken ct)
+        {
+            byte[] hello =
+            {
+                0x03, 0x03, /* random */ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+                0x00, /* suite */ 0x00, 0x2F, /* compression */ 0x00, /* extensions */ 0x00, 0x05, 0x00, 0x0F, 0x00, 0x01, 0x01,
+            };
+            var flight = new byte[] { 2, 0, 0, (byte)hello.Length }.Concat(hello).Concat(new byte[] { 14, 0, 0, 0 }).ToArray();
+            var record = new byte[] { 22, 3, 3, 0, (byte)flight.Length }.Concat(flight).ToArray();
+            var open = new List<Socket>();
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    var s = await listener.AcceptSocketAsync();
+                    open.Add(s);
+                    _ = Task.Run(async () =>
+                    {
+                        var buf = new byte[16384];
+                        try
+                        {
+                            int n = await s.ReceiveAsync(new ArraySegment<byte>(buf), SocketFlags.None);
+                            if (n > 0 && buf[0] == 22) await s.SendAsync(new ArraySegment<byte>(record), SocketFlags.None);
+                            while (await s.ReceiveAsync(new ArraySegment<byte>(buf), SocketFlags.None) > 0) { } // read, never answer
+                        }
+                        catch (SocketException) { }
+                        catch (ObjectDisposedException) { }
+                    });
+                }
+            }
+            catch (Exception) when (ct.IsCancellationRequested) { }
+            finally { foreach (var s in open) s.Dispose(); }
+        }
+
+        [Fact]
+        public async Task A_server_that_falls_silent_bounds_the_probes_and_leaves_CCS_untested()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            using var stop = new CancellationTokenSource();
+            var serving = SilentServer(listener, stop.Token);
+            try
+            {
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                var report = new ServerProfileReport
+                {
+                    HostName = "127.0.0.1", Port = port,
+                    TlsVersions = new List<TlsVersion> { TlsVersion.Tls12 },
+                    CipherSuites = new List<CipherSuiteEntry> { Suite(TlsVersion.Tls12, "TLS_RSA_WITH_AES_128_CBC_SHA") },
+                };
+                var options = new ScanOptions { HostName = "127.0.0.1", Port = port, Timeout = TimeSpan.FromSeconds(3) };
+                var clock = Stopwatch.StartNew();
+                var e = await VulnerabilityProbes.RunAsync(report, options, null, CancellationToken.None);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), "took " + clock.Elapsed);
+                Assert.False(e.Heartbleed.Vulnerable); // silence to an unpadded heartbeat is RFC 6520's answer
+                Assert.Contains("discarded", e.Heartbleed.Evidence.Single());
+                Assert.Null(e.CcsInjection.Vulnerable);  // silence to two early CCS: inconclusive, never a pass
+                Assert.Contains("inconclusive", e.CcsInjection.Evidence.Single());
+
+                // Cancelled: the probes stop at once.
+                using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                clock.Restart();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => VulnerabilityProbes.RunAsync(report, options, null, cancel.Token));
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "cancellation took " + clock.Elapsed);
+            }
+            finally
+            {
+                stop.Cancel();
+                listener.Stop();
+                await Task.WhenAny(serving, Task.Delay(2000));
+            }
         }
 
         [Theory]

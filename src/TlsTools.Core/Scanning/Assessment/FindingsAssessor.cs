@@ -53,32 +53,32 @@ namespace TlsTools.Scanning
             var suites = report.CipherSuites.Where(s => s.TlsVersion != TlsVersion.Tls13).ToList();
             c.Check(FindingIds.RC4, FindingSeverity.High, "RC4 suites enabled", "CVE-2013-2566, CVE-2015-2808",
                 Suites(suites, s => s.Encryption.StartsWith("RC4", StringComparison.Ordinal)));
-            c.Check(FindingIds.Sweet32, FindingSeverity.Medium, "64-bit block cipher suites enabled (SWEET32)", "CVE-2016-2183, CVE-2016-6329",
+            c.Check(FindingIds.Sweet32, FindingSeverity.Medium, "64-bit block ciphers (SWEET32)", "CVE-2016-2183, CVE-2016-6329",
                 Suites(suites, s => IsSixtyFourBitBlock(s.Encryption)));
             var export = suites.Where(s => TlsRegistry.CipherSuites.Find(s.Code)?.Export == true).ToList();
-            c.Check(FindingIds.ExportSuites, FindingSeverity.High, "EXPORT suites enabled (FREAK, LOGJAM)",
+            c.Check(FindingIds.ExportSuites, FindingSeverity.High, "EXPORT suites (FREAK, LOGJAM)",
                 ExportCves(export), Suites(export, _ => true));
-            c.Check(FindingIds.AnonymousSuites, FindingSeverity.High, "Anonymous (unauthenticated) suites enabled", null,
+            c.Check(FindingIds.AnonymousSuites, FindingSeverity.High, "Anonymous suites (no server auth)", null,
                 Suites(suites, s => s.Authentication == "anon"));
-            c.Check(FindingIds.NullSuites, FindingSeverity.High, "NULL (unencrypted) suites enabled", null,
+            c.Check(FindingIds.NullSuites, FindingSeverity.High, "NULL suites (no encryption)", null,
                 Suites(suites, s => s.Encryption == "NULL"));
             DhGroups(report, probes, c);
             ForwardSecrecy(report, c);
-            c.Check(FindingIds.Beast, FindingSeverity.Low, "CBC suites with TLS 1.0 or SSL 3.0 (BEAST)", "CVE-2011-3389",
+            c.Check(FindingIds.Beast, FindingSeverity.Low, "CBC with TLS 1.0/SSL 3.0 (BEAST)", "CVE-2011-3389",
                 Suites(suites, s => (s.TlsVersion == TlsVersion.Tls10 || s.TlsVersion == TlsVersion.Ssl30) && TlsRegistry.CipherSuites.Find(s.Code)?.IsCbc == true));
 
             // Protocol features and implementation flaws.
-            c.Probed(FindingIds.Crime, FindingSeverity.High, "TLS compression enabled (CRIME)", "CVE-2012-4929", probes.Compression);
+            c.Probed(FindingIds.Crime, FindingSeverity.High, "TLS compression (CRIME)", "CVE-2012-4929", probes.Compression);
             if (report.SecureRenegotiation == null) c.Untested(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
                 legacy ? "not determined: no TLS <= 1.2 ServerHello was read" : noLegacy);
             else c.Check(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
                 report.SecureRenegotiation == false ? new List<string> { "the ServerHello carries no renegotiation_info extension" } : null);
-            c.Untested(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation accepted", "CVE-2011-1473",
+            c.Untested(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation", "CVE-2011-1473",
                 legacy ? ClientRenegotiationNotTested : noLegacy);
-            if (report.FallbackScsv == null) c.Untested(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade protection)", null,
+            if (report.FallbackScsv == null) c.Untested(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,
                 report.TlsVersions.Count < 2 ? "not tested: the server accepts a single version, so there is nothing to fall back to"
                 : "not determined: the fallback probe got neither an inappropriate_fallback alert nor a ServerHello");
-            else c.Check(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade protection)", null,
+            else c.Check(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,
                 report.FallbackScsv == false ? new List<string> { "a ClientHello for a lower version marked TLS_FALLBACK_SCSV was answered with a ServerHello, not inappropriate_fallback" } : null);
             c.Probed(FindingIds.Heartbleed, FindingSeverity.Critical, "Heartbleed", "CVE-2014-0160", probes.Heartbleed);
             c.Probed(FindingIds.CcsInjection, FindingSeverity.High, "OpenSSL CCS injection", "CVE-2014-0224", probes.CcsInjection);
@@ -118,7 +118,7 @@ namespace TlsTools.Scanning
 
         private static void DhGroups(ServerProfileReport report, ProbeEvidence probes, Collector c)
         {
-            const string title = "DH parameters under 2048 bits (LOGJAM)";
+            const string title = "DH prime under 2048 bits (LOGJAM)";
             if (probes.DhPrimes.Count > 0) report.DhParameterBits = probes.DhPrimes.Min(p => p.Bits);
             bool dhe = report.CipherSuites.Any(s => s.TlsVersion != TlsVersion.Tls13 && s.KeyExchange == "DHE");
             if (dhe && probes.DhPrimes.Count == 0)
@@ -220,9 +220,9 @@ namespace TlsTools.Scanning
                 case FindingIds.CertificateExpired: return "Certificate expired";
                 case FindingIds.CertificateExpiring: return "Certificate expires within " + ExpiringDays + " days";
                 case FindingIds.CertificateNotYetValid: return "Certificate not yet valid";
-                case FindingIds.WeakKey: return "Weak certificate key (RSA < 2048 or EC < 256 bits)";
-                case FindingIds.WeakSignature: return "Weak certificate signature (SHA-1 or MD5)";
-                case FindingIds.HostnameMismatch: return "Certificate does not match the host name";
+                case FindingIds.WeakKey: return "Weak key (RSA < 2048, EC < 256)";
+                case FindingIds.WeakSignature: return "Weak signature (SHA-1, MD5)";
+                case FindingIds.HostnameMismatch: return "Certificate name mismatch";
                 case FindingIds.IncompleteChain: return "Incomplete certificate chain";
                 default: return "Certificate not trusted";
             }
