@@ -35,7 +35,8 @@ namespace TlsTools.Scanning
         /// <summary>
         /// Scans one server and builds its report: the probes (<see cref="ScanAsync"/>), then every served chain parsed and
         /// validated for the name it was served for, full TLS 1.3 handshakes for what TLS 1.3 encrypts when no TLS ≤ 1.2 handshake
-        /// showed it, and session-id resumption tested with two TLS 1.2 handshakes. Progress is reported as probes finish.
+        /// showed it, session-id resumption tested with two TLS 1.2 handshakes, and the findings
+        /// (<see cref="FindingsAssessor"/>). Progress is reported as probes finish.
         /// </summary>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
         /// <exception cref="TlsToolsException">As <see cref="ScanAsync"/>.</exception>
@@ -45,7 +46,9 @@ namespace TlsTools.Scanning
         {
             var profile = await RunProbesAsync(options, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new ScanProgress(profile.ProbeCount, profile.ProbeCount + 3, "certificate validation and session resumption"));
-            return await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+            var report = await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+            await FindingsAssessor.AssessAsync(report, options, progress, cancellationToken).ConfigureAwait(false);
+            return report;
         }
 
         /// <summary>Probes one server: what it accepts, as the probes see it (no full handshakes, no chain validation).</summary>

@@ -22,6 +22,14 @@ namespace TlsTools.Tls
         Tls10Only,
         ClientCertificateRequired,
         RevokedOcspStaple,
+        // Finding scenarios: a scripted vulnerable server (VulnerableScenarios) answers; keep them last (IsScripted).
+        Sslv2,
+        LegacyProtocols,
+        WeakCiphers,
+        Heartbleed,
+        CcsInjection,
+        Compression,
+        InsecureRenegotiation,
     }
 
     /// <summary>
@@ -195,6 +203,12 @@ namespace TlsTools.Tls
                 case TlsScenario.RevokedOcspStaple:
                     expected = ValidationCheck.Revoked;
                     description = "the server staples an OCSP response, signed by its issuing CA, saying its certificate is revoked (the CRL does not list it)";
+                    break;
+                case var _ when VulnerableScenarios.IsScripted(scenario):
+                    leafKey = KeyFactory.GenerateRsa(2048);
+                    VulnerablePersonality personality;
+                    (personality, expected, description) = VulnerableScenarios.For(scenario);
+                    options.Personality = personality;
                     break;
                 default:
                     throw new TlsToolsException(ErrorIds.UnknownScenario, ErrorKind.InvalidArgument, "Unknown scenario '" + scenario + "'.");

@@ -70,6 +70,9 @@ namespace TlsTools.Tls
         /// <summary>What the server speaks before TLS: None (default), or Smtp, Imap, Pop3 (a greeting, capabilities with STARTTLS,
         /// then TLS once the client asks).</summary>
         public TlsTools.Net.StartTlsProtocol StartTls { get; set; }
+
+        /// <summary>A finding scenario: a scripted vulnerable server answers instead of BouncyCastle (<see cref="VulnerableServer"/>).</summary>
+        internal VulnerablePersonality? Personality { get; set; }
     }
 
     /// <summary>One connection a <see cref="TlsServerHost"/> handled.</summary>
@@ -242,6 +245,12 @@ namespace TlsTools.Tls
         {
             _open[socket] = 0;
             var record = new ServerConnection { Time = DateTime.UtcNow, RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "" };
+            if (_options.Personality != null)
+            {
+                try { await VulnerableServer.ServeAsync(socket, _options, record, _stop.Token).ConfigureAwait(false); Remember(record); }
+                finally { socket.Dispose(); _open.TryRemove(socket, out _); }
+                return;
+            }
             var server = new HostServer(new BcTlsCrypto(Credentials.Random), this);
             var clock = Stopwatch.StartNew();
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);

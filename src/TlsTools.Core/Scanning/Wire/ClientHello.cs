@@ -44,6 +44,12 @@ namespace TlsTools.Scanning.Wire
 
         /// <summary>SSL 3.0 hellos carry no extensions unless this is set.</summary>
         public bool ExtensionsInSsl3 { get; set; }
+
+        /// <summary>compression_methods in preference order; null: null compression only. (The CRIME probe offers DEFLATE, 1.)</summary>
+        public IList<int>? CompressionMethods { get; set; }
+
+        /// <summary>Send the heartbeat extension (RFC 6520, peer_allowed_to_send): the Heartbleed probe.</summary>
+        public bool Heartbeat { get; set; }
     }
 
     /// <summary>Encodes probing ClientHellos as TLS records (no BouncyCastle handshake code involved).</summary>
@@ -54,7 +60,8 @@ namespace TlsTools.Scanning.Wire
             ExtSignatureAlgorithms = ExtensionCodes.SignatureAlgorithms, ExtAlpn = ExtensionCodes.Alpn, ExtEncryptThenMac = ExtensionCodes.EncryptThenMac,
             ExtExtendedMasterSecret = ExtensionCodes.ExtendedMasterSecret, ExtSessionTicket = ExtensionCodes.SessionTicket,
             ExtSupportedVersions = ExtensionCodes.SupportedVersions, ExtPskKeyExchangeModes = ExtensionCodes.PskKeyExchangeModes,
-            ExtKeyShare = ExtensionCodes.KeyShare, ExtRenegotiationInfo = ExtensionCodes.RenegotiationInfo;
+            ExtKeyShare = ExtensionCodes.KeyShare, ExtRenegotiationInfo = ExtensionCodes.RenegotiationInfo,
+            ExtHeartbeat = ExtensionCodes.Heartbeat;
 
         private static readonly Random Rng = new Random();
 
@@ -83,8 +90,11 @@ namespace TlsTools.Scanning.Wire
                 throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "A ClientHello needs 1 to 32767 cipher suites.");
             U16(body, suites.Count * 2);
             foreach (var s in suites) U16(body, s);
-            body.WriteByte(1);
-            body.WriteByte(0); // null compression
+            var compression = spec.CompressionMethods ?? new[] { 0 };
+            if (compression.Count == 0 || compression.Count > 255)
+                throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "A ClientHello needs 1 to 255 compression methods.");
+            body.WriteByte((byte)compression.Count);
+            foreach (var c in compression) body.WriteByte((byte)c);
 
             if (spec.Version != TlsVersion.Ssl30 || spec.ExtensionsInSsl3)
             {
@@ -154,6 +164,7 @@ namespace TlsTools.Scanning.Wire
             if (spec.SessionTicket) Extension(ext, ExtSessionTicket, _ => { });
             if (spec.ExtendedMasterSecret) Extension(ext, ExtExtendedMasterSecret, _ => { });
             if (spec.RenegotiationInfo && !spec.RenegotiationScsv) Extension(ext, ExtRenegotiationInfo, w => w.WriteByte(0));
+            if (spec.Heartbeat) Extension(ext, ExtHeartbeat, w => w.WriteByte(1)); // peer_allowed_to_send
             if (tls13)
             {
                 Extension(ext, ExtSupportedVersions, w => { w.WriteByte(2); U16(w, 0x0304); });

@@ -43,9 +43,11 @@ namespace TlsTools.Scanning.Wire
     internal static class ProbeClient
     {
         /// <summary>Runs one probe. Returns Timeout / ConnectFailed outcomes instead of throwing; throws
-        /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.</summary>
+        /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled. When an afterFlight
+        /// callback is given and the server's TLS &lt;= 1.2 flight ended with ServerHelloDone, it is called on the open socket (the
+        /// vulnerability probes send their next record there), bounded by the same timeout and token.</summary>
         public static async Task<ProbeResult> RunAsync(TlsTarget target, byte[] clientHello, bool wantFlight, int maxBytes,
-            TimeSpan timeout, CancellationToken cancellationToken)
+            TimeSpan timeout, CancellationToken cancellationToken, Func<Socket, ServerFlightParser, CancellationToken, Task>? afterFlight = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var parser = new ServerFlightParser(wantFlight, maxBytes);
@@ -85,6 +87,7 @@ namespace TlsTools.Scanning.Wire
                         if (n <= 0) { parser.EndOfStream(); break; }
                         parser.Feed(buffer, 0, n);
                     }
+                    if (afterFlight != null && parser.ServerHelloDone) await afterFlight(socket, parser, cts.Token).ConfigureAwait(false);
                 }
                 return new ProbeResult(parser.Outcome, parser, parser.Error, connected: connection.Target);
             }
