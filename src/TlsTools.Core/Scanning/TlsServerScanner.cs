@@ -45,7 +45,8 @@ namespace TlsTools.Scanning
         {
             var profile = await RunProbesAsync(options, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new ScanProgress(profile.ProbeCount, profile.ProbeCount + 3, "certificate validation and session resumption"));
-            return await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+            var report = await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
+            return Judgement.Apply(report, options.Policy);
         }
 
         /// <summary>Probes one server: what it accepts, as the probes see it (no full handshakes, no chain validation).</summary>
