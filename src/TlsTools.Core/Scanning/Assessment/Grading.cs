@@ -16,8 +16,8 @@ namespace TlsTools.Scanning
     /// <remarks>
     /// Where this differs from testssl.sh 3.2 (each difference is said in GradeReasons when it matters):
     /// the DHE prime counts in the key-exchange score (testssl calls set_key_str_score "DHE" but that function has no DHE branch,
-    /// so the prime is ignored there; the guide counts the weakest key exchange), and so do the ECDHE/FFDHE groups the server
-    /// accepts (the guide's "ephemeral key"); "No AEAD suites" caps at B from the suite list (testssl's check in
+    /// so the prime is ignored there; the guide counts the weakest key exchange), and so does the group the server prefers
+    /// (<see cref="ServerProfileReport.PreferredNamedGroup"/>, the guide's "ephemeral key"); "No AEAD suites" caps at B from the suite list (testssl's check in
     /// sub_cipherlists never matches). Not applied: HSTS (not an HTTP client: A+ is given when nothing else warns, as testssl
     /// does for a server that sends no HSTS header; SSL Labs requires HSTS for A+), HPKP, ROBOT, Ticketbleed, RSA exponent 1,
     /// and SSL Labs' rules testssl does not implement either (insecure renegotiation caps, 0-RTT, client-initiated
@@ -66,7 +66,7 @@ namespace TlsTools.Scanning
             int worst = ssl2 ? 0 : v.Contains(TlsVersion.Ssl30) ? 80 : v.Contains(TlsVersion.Tls10) ? 90 : v.Contains(TlsVersion.Tls11) ? 95 : 100;
             int c1 = (best + worst) / 2;
 
-            // Category 2: key exchange (set_key_str_score per certificate key, the DHE prime, the ECDHE/FFDHE groups).
+            // Category 2: key exchange (set_key_str_score per certificate key, the DHE prime, the server's preferred group).
             int c2 = KeyExchangeScore(report, g);
             if (c2 <= 40) g.Cap("F", "Using an insecure public key and/or ephemeral key (key exchange score " + c2 + ")");
             else if (c2 <= 80) g.Cap("B", "Using a weak public key and/or ephemeral key (key exchange score " + c2 + ")");
@@ -223,7 +223,7 @@ namespace TlsTools.Scanning
                 g.Notes.Add("SSLv2 was not checked: its cap (F) was not applied.");
         }
 
-        /// <summary>set_key_str_score over every leaf key, the DHE prime and the accepted groups; the lowest score wins.</summary>
+        /// <summary>set_key_str_score over every leaf key, the DHE prime and the server's preferred group; the lowest score wins.</summary>
         private static int KeyExchangeScore(ServerProfileReport r, GradeState g)
         {
             int score = 100;
@@ -236,12 +236,11 @@ namespace TlsTools.Scanning
                 else if (family == KeyFamily.Rsa || family == KeyFamily.Dsa) score = Math.Min(score, FiniteFieldScore(leaf.KeySize));
             }
             if (r.DhParameterBits is int dh) score = Math.Min(score, FiniteFieldScore(dh));
-            foreach (var entry in r.NamedGroups)
-            {
-                var info = TlsRegistry.NamedGroups.Find(entry.Code);
-                if (info?.Kind == NamedGroupKind.EllipticCurve) score = Math.Min(score, EcScore(info.SecurityBits * 2));
-                else if (info?.Kind == NamedGroupKind.FiniteField) score = Math.Min(score, FiniteFieldScore(info.KeyShareLength * 8));
-            }
+            // The ephemeral group a client gets: the server's own choice when it makes one (a group it merely accepts when the
+            // client asks for it is the client's choice, as SSL Labs grades the group its handshakes negotiate).
+            var preferred = r.PreferredNamedGroup == null ? null : TlsRegistry.NamedGroups.FindByName(r.PreferredNamedGroup);
+            if (preferred?.Kind == NamedGroupKind.EllipticCurve) score = Math.Min(score, EcScore(preferred.SecurityBits * 2));
+            else if (preferred?.Kind == NamedGroupKind.FiniteField) score = Math.Min(score, FiniteFieldScore(preferred.KeyShareLength * 8));
             return score;
         }
 

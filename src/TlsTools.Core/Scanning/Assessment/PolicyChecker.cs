@@ -93,7 +93,7 @@ namespace TlsTools.Scanning
             }
             if (!g.CertificateSignatures.Contains(leaf.SignatureAlgorithm))
                 d.Add(Dev(CertificateSignature, "one of " + string.Join(", ", g.CertificateSignatures), who + ": signed with " + leaf.SignatureAlgorithm));
-            int lifetime = (int)Math.Ceiling((leaf.NotAfter - leaf.NotBefore).TotalDays);
+            int lifetime = (int)Math.Floor((leaf.NotAfter - leaf.NotBefore).TotalDays); // whole days: an hour of backdating is no extra day
             if (lifetime > g.MaximumCertificateLifespanDays)
                 d.Add(Dev(CertificateLifetime, "at most " + g.MaximumCertificateLifespanDays + " days", who + ": valid for " + lifetime + " days"));
         }
