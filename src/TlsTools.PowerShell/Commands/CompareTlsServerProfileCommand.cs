@@ -35,13 +35,27 @@ namespace TlsTools.PowerShell.Commands
             try
             {
                 var reference = Load(ReferenceObject, nameof(ReferenceObject));
-                var difference = Load(DifferenceObject, nameof(DifferenceObject));
+                var difference = Load(FromPipelineObject(DifferenceObject), nameof(DifferenceObject));
                 foreach (var d in ProfileComparer.Compare(reference, difference)) WriteObject(d);
             }
             catch (TlsToolsException e)
             {
                 WriteFailure(e, DifferenceObject);
             }
+        }
+
+        /// <summary>
+        /// An object piped in binds by value to -DifferenceObject (it takes any object) before binding by property name can: one
+        /// that carries a DifferenceObject property (a row of Import-Csv, a pscustomobject with both) gives that property.
+        /// </summary>
+        private static object FromPipelineObject(object value)
+        {
+            if (value is PSObject p && !(p.BaseObject is ServerProfileReport))
+            {
+                var property = p.Properties[nameof(DifferenceObject)] ?? p.Properties["Difference"];
+                if (property?.Value != null) return property.Value;
+            }
+            return value;
         }
 
         /// <summary>A report to compare: a file is read (Clixml or JSON), a PowerShell object becomes a tree of its properties.</summary>
