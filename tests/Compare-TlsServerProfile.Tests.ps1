@@ -125,8 +125,8 @@ Describe 'Compare-TlsServerProfile: openssl s_server changed between two scans' 
     It 'the diff view has + - ~ in its first column and fits 120 columns' {
         $text = $Diff | Format-Table | Out-String -Width 120
         $lines = $text -split "`r?`n" | Where-Object { $_ -match '^[-+~] ' }
-        $lines | Where-Object { $_ -match '^- TlsVersions\s+TLS 1\.3\s' } | Should -Not -BeNullOrEmpty
-        $lines | Where-Object { $_ -match '^~ Certificates\s+ecdsa chain' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^-\s+TlsVersions\s+TLS 1\.3\s' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^~\s+Certificates\s+ecdsa chain' } | Should -Not -BeNullOrEmpty
         ($text -split "`r?`n" | ForEach-Object { $_.TrimEnd().Length } | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 120
     }
 
