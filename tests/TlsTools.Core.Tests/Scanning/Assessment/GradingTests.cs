@@ -247,6 +247,14 @@ namespace TlsTools.Tests.Scanning.Assessment
         }
 
         [Fact]
+        public void StartTlsIsCappedAtTAsTestsslDoes()
+        {
+            var r = Good();
+            r.Target = TlsTools.Net.TlsTarget.Create("mail.example.test", 25, null, TlsTools.Net.StartTlsProtocol.Smtp);
+            AssertCapped(r, "T", "STARTTLS (Smtp) is prone to MITM downgrade attacks");
+        }
+
+        [Fact]
         public void ScoreWithoutCapsGivesTheLetter()
         {
             // TLS 1.2 only, AES-128 only, RSA 2048: 30 + 27 + 32 = 89 → A, with the TLS 1.3 warning → A-.
