@@ -9,7 +9,7 @@
     Description          = 'Certificates and TLS for PowerShell on Linux, macOS and Windows: keys, requests, CAs, certificates and CRLs; every common format; chain validation that explains itself; TLS handshakes shown message by message; server scans.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
-    FormatsToProcess     = @('module/TlsTools.format.ps1xml', 'module/Validation.format.ps1xml', 'module/Tls.format.ps1xml', 'module/Scanning.format.ps1xml', 'module/Ocsp.format.ps1xml')
+    FormatsToProcess     = @('module/TlsTools.format.ps1xml', 'module/Validation.format.ps1xml', 'module/Tls.format.ps1xml', 'module/Scanning.format.ps1xml', 'module/Ocsp.format.ps1xml', 'module/Assessment.format.ps1xml')
     TypesToProcess       = @('module/TlsTools.types.ps1xml')
     CmdletsToExport      = @(
         'New-PrivateKey'
@@ -33,6 +33,7 @@
         'ConvertTo-TlsDiagram'
         'Get-TlsServerProfile'
         'ConvertTo-TlsReport'
+        'Compare-TlsServerProfile'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

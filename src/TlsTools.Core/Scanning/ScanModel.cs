@@ -49,6 +49,9 @@ namespace TlsTools.Scanning
 
         /// <summary>Untrusted certificates that may complete a served chain (a server that omits its intermediate).</summary>
         public IList<Pki.Certificate> Intermediates { get; set; } = new List<Pki.Certificate>();
+
+        /// <summary>-Policy: the report also says how the server compares with this guideline (<see cref="ServerProfileReport.PolicyCompliance"/>); null checks none.</summary>
+        public TlsPolicy? Policy { get; set; }
     }
 
     /// <summary>Progress of a running scan: probes finished so far and an estimate of the total.</summary>

@@ -84,6 +84,13 @@ namespace TlsTools.Scanning
         /// <summary>What the path does wrong without failing (<see cref="ChainValidationResult.Warnings"/>: profile rules the trust anchor breaks).</summary>
         public List<ChainProblem> ValidationWarnings { get; set; } = new List<ChainProblem>();
 
+        /// <summary>The leaf's serial number (hex); null when the leaf could not be read. Kept on the chain so a report saved
+        /// shallowly (Export-Clixml, ConvertTo-Json) still tells a new certificate from the old one.</summary>
+        public string? SerialNumber => Certificates.FirstOrDefault()?.SerialNumber;
+
+        /// <summary>SHA-256 of the leaf's SubjectPublicKeyInfo (hex): a new key changes it; null when the leaf could not be read.</summary>
+        public string? PublicKeySha256 => Certificates.FirstOrDefault()?.PublicKeySha256;
+
         public override string ToString() => (Subject ?? "(unreadable certificate)") + " [" + Verdict + "]";
     }
 

@@ -48,7 +48,7 @@ namespace TlsTools.Scanning
             progress?.Report(new ScanProgress(profile.ProbeCount, profile.ProbeCount + 3, "certificate validation and session resumption"));
             var report = await ServerProfileReport.CreateAsync(profile, options, testSessionResumption: true, cancellationToken).ConfigureAwait(false);
             await FindingsAssessor.AssessAsync(report, options, progress, cancellationToken).ConfigureAwait(false);
-            return report;
+            return Judgement.Apply(report, options.Policy);
         }
 
         /// <summary>Probes one server: what it accepts, as the probes see it (no full handshakes, no chain validation).</summary>

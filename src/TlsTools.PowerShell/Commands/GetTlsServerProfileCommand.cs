@@ -52,6 +52,11 @@ namespace TlsTools.PowerShell.Commands
         [Parameter]
         public RevocationFailureAction RevocationFailure { get; set; } = RevocationFailureAction.Warn;
 
+        /// <summary>Also checks the server against Mozilla's Server Side TLS guidelines 5.7 (MozillaModern, MozillaIntermediate,
+        /// MozillaOld): the report's PolicyCompliance lists each deviation.</summary>
+        [Parameter]
+        public TlsPolicy? Policy { get; set; }
+
         protected override int Throttle => ThrottleLimit;
 
         protected override void BeginProcessing()
@@ -80,6 +85,7 @@ namespace TlsTools.PowerShell.Commands
                 TrustedRoots = TrustedRoot == null ? null : Array.ConvertAll(TrustedRoot, c => c.WithoutPrivateKey()),
                 Intermediates = Array.ConvertAll(Intermediate, c => c.WithoutPrivateKey()),
                 Online = _online,
+                Policy = Policy,
             };
             int activityId = 200000 + Interlocked.Increment(ref _targets);
             var progress = new TargetProgress(new ProgressRecord(activityId, "Scanning " + target, "Connecting"), emit, WriteProgress);
