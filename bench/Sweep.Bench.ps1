@@ -64,7 +64,7 @@ $peers = [Collections.Generic.List[object]]::new()
 try {
     $chain = New-TestChain -Algorithm EcdsaP256 -Name 'Sweep'
     $files = Save-TlsTestFiles -Certificate $chain.Leaf -Chain $chain.Intermediate -Directory $dir -Name sweep
-    foreach ($i in 1..$Servers) { $peers.Add((Start-OpenSslServer -Files $files -Arguments @('-cert_chain', $files.ChainPath))) }
+    foreach ($i in 1..$Servers) { $peers.Add((Start-OpenSslServer -Files $files -DiscardOutput -Arguments @('-cert_chain', $files.ChainPath))) }
     $ports = @($peers.Port)
     $targets = [string[]]::new($Count)
     for ($i = 0; $i -lt $Count; $i++) { $targets[$i] = '127.0.0.1:{0}' -f $ports[$i % $ports.Count] }

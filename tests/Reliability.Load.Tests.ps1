@@ -139,7 +139,7 @@ Describe 'Load through the pipeline' -Tag Long {
     }
 
     It '500 targets over 4 servers and a refused port with -ThrottleLimit 100: one result per target, one error per failure, no growth between the halves' {
-        $servers = @(1..4 | ForEach-Object { Start-OpenSslServer -Files $loadFiles })
+        $servers = @(1..4 | ForEach-Object { Start-OpenSslServer -Files $loadFiles -DiscardOutput })
         $refused = New-RefusedPort
         try {
             # Each target named once (ServerName t<i>.load.test, which the result and the error carry); 1 in 10 refused.
