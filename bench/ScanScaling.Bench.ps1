@@ -19,12 +19,13 @@ $scan = Join-Path $PSScriptRoot 'Scan.Bench.ps1'
 $tls12 = @((& openssl ciphers 'aRSA:!PSK:!SRP:@SECLEVEL=0') -split ':' | Where-Object { $_ -notlike 'TLS_*' })
 $servers = [ordered]@{
     5  = @('-cipher', 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384', '-min_protocol', 'TLSv1.2')
-    40 = @('-cipher', (($tls12 | Select-Object -First 37) -join ':') + ':@SECLEVEL=0', '-min_protocol', 'TLSv1.2')
+    40 = @('-cipher', (($tls12 | Select-Object -First 37) -join ':' | ForEach-Object { $_ + ':@SECLEVEL=0' }), '-min_protocol', 'TLSv1.2')
     90 = @('-cipher', 'ALL:@SECLEVEL=0', '-min_protocol', 'TLSv1')
 }
-$rows = foreach ($size in $servers.Keys) {
-    Write-Host "--- server with ~$size suites: openssl s_server $($servers[$size] -join ' ')"
-    $r = & $scan -Rounds $Rounds -ServerArguments $servers[$size]
+$rows = foreach ($entry in $servers.GetEnumerator()) {
+    $size = $entry.Key
+    Write-Host "--- server with ~$size suites: openssl s_server $($entry.Value -join ' ')"
+    $r = & $scan -Rounds $Rounds -ServerArguments $entry.Value
     [pscustomobject]@{
         Suites = $size; FoundByCmdlet = $r.CmdletSuites; FoundBySslScan = $r.SslScanSuites
         CmdletMs = $r.CmdletMedianMs; SslScanMs = $r.SslScanMedianMs; CmdletShareOfSslScan = '{0:P0}' -f ($r.CmdletMedianMs / $r.SslScanMedianMs)
