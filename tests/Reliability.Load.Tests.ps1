@@ -133,9 +133,50 @@ Describe 'Load through the pipeline' -Tag Long {
     }
 
     It '1,000 handshakes with -ThrottleLimit 50 against openssl s_server (one connection at a time): no failure, flat memory' {
-        $srv = Start-OpenSslServer -Files $loadFiles
+        $srv = Start-OpenSslServer -Files $loadFiles -DiscardOutput   # its per-connection output would count in this heap
         try { Test-HandshakeLoad -Name 'openssl s_server' -Port $srv.Port }
         finally { $srv | Stop-TestProcess | Out-Null }
+    }
+
+    It '500 targets over 4 servers and a refused port with -ThrottleLimit 100: one result per target, one error per failure, no growth between the halves' {
+        $servers = @(1..4 | ForEach-Object { Start-OpenSslServer -Files $loadFiles -DiscardOutput })
+        $refused = New-RefusedPort
+        try {
+            # Each target named once (ServerName t<i>.load.test, which the result and the error carry); 1 in 10 refused.
+            $targets = @(1..550 | ForEach-Object {
+                    $port = if ($_ % 10 -eq 0) { $refused.Port } else { $servers[$_ % 4].Port }
+                    [pscustomobject]@{ HostName = '127.0.0.1'; Port = $port; ServerName = "t$_.load.test" }
+                })
+            $sweep = {
+                param($Part)
+                $errors = $null
+                $results = @($Part | Invoke-TlsHandshake -ThrottleLimit 100 -TimeoutSeconds 60 -SkipCertificateCheck -ErrorAction SilentlyContinue -ErrorVariable errors |
+                        ForEach-Object { [pscustomobject]@{ Name = $_.ServerName; Success = $_.Success; ErrorId = $_.ErrorId } })
+                [pscustomobject]@{ Results = $results; Errors = @($errors | ForEach-Object { [pscustomobject]@{ Name = $_.TargetObject.ServerName; Id = "$($_.FullyQualifiedErrorId)".Split(',')[0] } }) }
+            }
+            $null = & $sweep $targets[0..49]   # warm-up: JIT and pools do not count
+            $halves = foreach ($part in @(, $targets[50..299]) + @(, $targets[300..549])) {
+                $run = & $sweep $part
+                $run | Add-Member -NotePropertyName Part -NotePropertyValue $part -PassThru | Add-Member -NotePropertyName Memory -NotePropertyValue (Get-Memory) -PassThru
+            }
+            foreach ($h in $halves) {
+                $expected = @($h.Part.ServerName | Sort-Object)
+                $refusedNames = @($h.Part | Where-Object Port -EQ $refused.Port | ForEach-Object ServerName | Sort-Object)
+                # Exactly one result per target: the same names, none twice, none missing.
+                @($h.Results.Name | Sort-Object) | Should -Be $expected
+                # The refused ones failed, each with exactly one error record naming it; everything else succeeded, with none.
+                @($h.Results | Where-Object { -not $_.Success } | ForEach-Object Name | Sort-Object) | Should -Be $refusedNames
+                @($h.Errors.Name | Sort-Object) | Should -Be $refusedNames
+                $h.Errors.Id | Select-Object -Unique | Should -Be 'ConnectionRefused'
+            }
+            Write-Host ('Invoke-TlsHandshake, 2 x 250 targets (4 openssl s_server + 1 refused port), -ThrottleLimit 100: {0} results, {1} errors' -f
+                ($halves.Results.Count | Measure-Object -Sum).Sum, ($halves.Errors.Count | Measure-Object -Sum).Sum)
+            Write-Host (Format-Memory $halves[0].Memory $halves[1].Memory)
+            ($halves[1].Memory.Gc - $halves[0].Memory.Gc) | Should -BeLessThan 8MB
+        } finally {
+            foreach ($s in $servers) { $null = $s | Stop-TestProcess }
+            $refused.Dispose()
+        }
     }
 
     It '10,000 Test-CertificateChain calls through the pipeline: every one valid, flat memory' {

@@ -22,8 +22,8 @@ function Start-OpenSslServer {
     openssl s_server on 127.0.0.1 (or -Address ::1; a port the kernel chooses) with the given certificate files and extra
     arguments; returns once it listens. The result has Port and the process; stop it with Stop-TestProcess.
     #>
-    param([Parameter(Mandatory)] $Files, [string[]] $Arguments = @(), [string] $Address = '127.0.0.1')
-    Start-OpenSslPeer -Address $Address -Arguments (@('-cert', $Files.CertPath, '-key', $Files.KeyPath, '-no-CAfile', '-no-CApath') + $Arguments)
+    param([Parameter(Mandatory)] $Files, [string[]] $Arguments = @(), [string] $Address = '127.0.0.1', [switch] $DiscardOutput)
+    Start-OpenSslPeer -Address $Address -DiscardOutput:$DiscardOutput -Arguments (@('-cert', $Files.CertPath, '-key', $Files.KeyPath, '-no-CAfile', '-no-CApath') + $Arguments)
 }
 
 function Invoke-Peer {

@@ -138,7 +138,7 @@ namespace TlsTools.Validation
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
             try { key = issuer.Bc.GetPublicKey(); }
             catch (Exception) { return false; }
-            return Certificate.SignatureVerifiesWith(key);
+            return PlatformSignature.Verified(this, issuer, key) || Certificate.SignatureVerifiesWith(key);
         }
 
         private DistinguishedName ReadName(X509Name name, string what)

@@ -21,6 +21,7 @@ namespace TlsTools.PowerShell.Infrastructure
         private ProgressRecord? _progress;
         private bool _progressShown;
         private DateTime _firstStart;
+        private DateTime _lastProgress;
 
         /// <summary>How many targets run at once.</summary>
         protected abstract int Throttle { get; }
@@ -118,10 +119,15 @@ namespace TlsTools.PowerShell.Infrastructure
             }
         }
 
-        /// <summary>"N of M done" once more than one target has run for over a second (M: the targets started so far).</summary>
+        /// <summary>
+        /// "N of M done" once more than one target has run for over a second (M: the targets started so far), at most
+        /// four times a second: a sweep of 10,000 targets would otherwise write a progress record per result.
+        /// </summary>
         private void ShowProgress()
         {
-            if (_started < 2 || (!_progressShown && (DateTime.UtcNow - _firstStart).TotalSeconds <= 1)) return;
+            var now = DateTime.UtcNow;
+            if (_started < 2 || (!_progressShown && (now - _firstStart).TotalSeconds <= 1) || (now - _lastProgress).TotalMilliseconds < 250) return;
+            _lastProgress = now;
             _progress ??= new ProgressRecord(Math.Abs(GetHashCode() % 100000) + 1, Activity, "Starting");
             _progressShown = true;
             int finished = Volatile.Read(ref _finished);
