@@ -176,11 +176,17 @@ namespace TlsTools.Validation
                 RecordDeadEnd(path);
                 return;
             }
+            // A self-signed certificate whose name another certificate also bears (Debian's ssl-cert-snakeoil.pem is a
+            // trusted "CN=localhost") is not that certificate's child: when no candidate's key verifies it, the reason is
+            // that it is self-signed (or an untrusted root), as OpenSSL says, not a bad signature.
+            bool selfSigned = current.SelfIssued && current.SignedBy(current, ref _signatureChecks);
+            bool anyVerified = false;
             foreach (var (issuer, isAnchor) in candidates)
             {
                 if (!Budget()) return;
                 if (!current.SignedBy(issuer, ref _signatureChecks))
                 {
+                    if (selfSigned) continue;
                     var bad = new List<CertInfo>(path) { issuer };
                     string why = current.SignatureAlgorithmsMatch
                         ? "the signature of " + Describe(current, path.Count - 1, path.Count + 1, false) + " does not verify with the public key of '" + issuer.Subject + "'"
@@ -190,6 +196,7 @@ namespace TlsTools.Validation
                     Record(bad, failures, isAnchor ? 500_000 + path.Count : 1000 + path.Count);
                     continue;
                 }
+                anyVerified = true;
                 var next = new List<CertInfo>(path) { issuer };
                 if (isAnchor)
                 {
@@ -219,6 +226,7 @@ namespace TlsTools.Validation
                     if (_valid != null || _workExceeded) return;
                 }
             }
+            if (selfSigned && !anyVerified) RecordDeadEnd(path);
         }
 
         /// <summary>Intermediates that count towards MaxDepth: not the leaf, not the anchor, not self-issued.</summary>

@@ -151,6 +151,21 @@ namespace TlsTools.Tests.Validation
         }
 
         [Fact]
+        public void SelfSignedLeafBesideATrustedNamesake()
+        {
+            // Debian ships ssl-cert-snakeoil.pem ("CN=localhost", self-signed) in /etc/ssl/certs: a user's own self-signed
+            // "CN=localhost" is not that root's child. OpenSSL says "self-signed certificate"; so must we, not "Signature".
+            var namesakeKey = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
+            var namesake = Issuance.CreateCa(new CertificateOptions { Subject = "CN=localhost" }, namesakeKey, null);
+            var key = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
+            var self = Issuance.CreateLeaf(new CertificateOptions { Subject = "CN=localhost", DnsNames = { "localhost" } }, null, null, key);
+            var request = new ChainValidationRequest(self) { TrustedRoots = new List<Certificate> { namesake }, DnsName = "localhost" };
+            var result = ChainValidator.Validate(request);
+            AssertFails(result, ValidationCheck.SelfSigned);
+            Assert.DoesNotContain(result.Failures, f => f.Check == ValidationCheck.Signature);
+        }
+
+        [Fact]
         public void SelfSignedLeaf()
         {
             var key = KeyFactory.Generate(KeyAlgorithm.EcdsaP256);
