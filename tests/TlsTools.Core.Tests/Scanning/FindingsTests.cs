@@ -255,5 +255,22 @@ namespace TlsTools.Tests.Scanning
                 Timeout = TimeSpan.FromSeconds(10), TrustedRoots = new[] { valid.TrustedRoot } });
             Assert.Contains(kit.ExpectedCheck, clean.PassedChecks);
         }
+
+        [Fact]
+        public async Task Heartbleed_on_an_Ssl3_only_server_is_not_tested_never_passed()
+        {
+            // An SSL 3.0 hello carries no extensions: the heartbeat cannot be offered, so the check cannot be made.
+            var kit = ScenarioFactory.Create(TlsScenario.Heartbleed);
+            kit.ServerOptions.Personality!.Versions = new[] { TlsVersion.Ssl30 };
+            kit.ServerOptions.Personality.Suites = new[] { "TLS_RSA_WITH_AES_128_CBC_SHA" };
+            using var server = TlsServerHost.Start(kit.ServerOptions);
+            var report = await TlsServerScanner.ReportAsync(new ScanOptions { HostName = "127.0.0.1", Port = server.Port, ServerName = kit.HostName,
+                Timeout = TimeSpan.FromSeconds(10), TrustedRoots = new[] { kit.TrustedRoot } });
+            Assert.Equal(new[] { TlsVersion.Ssl30 }, report.TlsVersions);
+            var heartbleed = Assert.Single(report.Findings, f => f.Id == FindingIds.Heartbleed);
+            Assert.False(heartbleed.Tested);
+            Assert.Contains("SSL 3.0", string.Join(" ", heartbleed.Evidence));
+            Assert.DoesNotContain(FindingIds.Heartbleed, report.PassedChecks);
+        }
     }
 }
