@@ -84,48 +84,40 @@ namespace TlsTools.Scanning
         private sealed partial class Scan
         {
             /// <summary>
-            /// Asks the server for a certificate of each key type the accepted suites and signature schemes make plausible, with
+            /// Asks the server for a certificate of each key type the accepted suites make plausible, with
             /// and without SNI (TLS ≤ 1.2, where the Certificate message is plaintext): a dual-certificate server shows both
             /// chains. The probes run together; every chain found is merged into the profile.
             /// </summary>
-            private async Task CertificateProbesAsync(ServerProfile profile, IList<int> signatureSchemes)
+            private async Task<List<(ProbeResult Result, string? Sni)>> CertificateProbesAsync(ServerProfile profile)
             {
+                var probes = new List<Task<(ProbeResult, string?)>>();
                 var version = profile.TlsVersions.Where(v => v != TlsVersion.Tls13).Select(v => (TlsVersion?)v).LastOrDefault();
-                if (version == null) return;
+                if (version == null) return new List<(ProbeResult, string?)>();
                 var accepted = profile.CipherSuites.Where(s => s.TlsVersion == version).Select(s => TlsRegistry.CipherSuites.Get(s.Code)).ToList();
                 bool tls12 = version == TlsVersion.Tls12;
-                var probes = new List<Task>();
                 foreach (var type in ServerKeyType.All)
                 {
                     var suites = accepted.Where(s => s.Authentication == type.Authentication && (type != ServerKeyType.RsaPssOnly || s.IsEphemeralSigned))
                         .Select(s => s.Code).ToList();
-                    if (suites.Count == 0 || !Plausible(type, signatureSchemes, tls12)) continue;
+                    if (suites.Count == 0 || !Plausible(type, tls12)) continue;
                     foreach (var sni in _target.ServerName == null ? new[] { false } : new[] { true, false })
                     {
                         var spec = Spec(version.Value, suites, sni);
                         if (type.Curve != null) spec.NamedGroups = new[] { type.Curve.Value, 29, 30 }; // the curve, and groups no certificate has
                         if (tls12) spec.SignatureSchemes = type.Tls12SchemesFrom(AllSchemes);
-                        probes.Add(ProbeForChainAsync(profile, spec, type, sni ? _target.ServerName : null));
+                        probes.Add(ProbeForChainAsync(spec, type, sni ? _target.ServerName : null));
                     }
                 }
-                await Task.WhenAll(probes).ConfigureAwait(false);
+                return (await Task.WhenAll(probes).ConfigureAwait(false)).ToList();
             }
 
-            private async Task ProbeForChainAsync(ServerProfile profile, ClientHelloSpec spec, ServerKeyType type, string? sni)
-            {
-                var r = await ProbeAsync(spec, true, "certificate (" + type.Name + ")", MaxCertificateBytes).ConfigureAwait(false);
-                lock (profile.CertificateChains) AddChain(profile, r, sni);
-            }
+            private async Task<(ProbeResult, string?)> ProbeForChainAsync(ClientHelloSpec spec, ServerKeyType type, string? sni) =>
+                (await ProbeAsync(spec, true, "certificate (" + type.Name + ")", MaxCertificateBytes).ConfigureAwait(false), sni);
 
-            /// <summary>A key type worth a probe: the signature schemes seen (TLS 1.2 ServerKeyExchange) name it, or none was seen.</summary>
-            private static bool Plausible(ServerKeyType type, IList<int> schemes, bool tls12)
-            {
-                if (type.Tls12Schemes != null) return tls12 && type.Tls12Schemes.Any(schemes.Contains); // EdDSA, RSA-PSS: only TLS 1.2 has them
-                if (!tls12 || schemes.Count == 0) return true;
-                var names = schemes.Select(TlsRegistry.SignatureSchemes.Name).ToList();
-                return type.Authentication == "ECDSA" ? names.Any(n => n.StartsWith("ecdsa_", StringComparison.Ordinal))
-                    : names.Any(n => n.StartsWith("rsa_", StringComparison.Ordinal));
-            }
+            /// <summary>A key type worth a probe: suites of its authentication were accepted (the caller checks), and the version
+            /// can select it (EdDSA and RSA-PSS keys need TLS 1.2 signature_algorithms). The signature schemes the enumeration saw
+            /// are no guide: a dual-certificate server signs with one key while the other's schemes are still offered.</summary>
+            private static bool Plausible(ServerKeyType type, bool tls12) => type.Tls12Schemes == null || tls12;
 
             /// <summary>
             /// Gives each TLS ≤ 1.2 chain its key algorithm and the suites and versions its key can serve: suites authenticated by

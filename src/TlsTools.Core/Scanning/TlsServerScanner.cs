@@ -396,6 +396,7 @@ namespace TlsTools.Scanning
 
                 // Fallback SCSV: a hello for the second-highest version, marked as a fallback.
                 var fallbackTask = FallbackAsync(profile.TlsVersions);
+                var certificatesTask = CertificateProbesAsync(profile);
 
                 var groups13 = await groups13Task.ConfigureAwait(false);
                 var groups12 = await groups12Task.ConfigureAwait(false);
@@ -413,7 +414,7 @@ namespace TlsTools.Scanning
                 var noSni = await noSniTask.ConfigureAwait(false);
                 AddChain(profile, first, _target.ServerName);
                 if (noSni != null) AddChain(profile, noSni, null);
-                await CertificateProbesAsync(profile, sigs.Accepted).ConfigureAwait(false);
+                foreach (var (result, sni) in await certificatesTask.ConfigureAwait(false)) AddChain(profile, result, sni);
                 DescribeChains(profile);
                 profile.ClientCertificateRequested = CertificateRequestOf(first);
                 if (legacyTls)
