@@ -14,6 +14,7 @@ namespace TlsTools.Tls
         {
             result.RequestedCertificateAuthorities = client.RequestedAuthorities;
             result.RequestedSignatureAlgorithms = client.RequestedSignatureAlgorithms;
+            if (client.CertificateRequested) result.ClientCertificateRequested = true; // also without a transcript
             if (result.Success || !client.CertificateRequested || client.HasClientCertificate || result.ClientCertificateSent) return;
             if (result.ErrorId != ErrorIds.TlsAlertReceived && result.ErrorId != ErrorIds.ConnectionClosed && result.ErrorId != ErrorIds.ConnectionReset) return;
             var cas = client.RequestedAuthorities;
