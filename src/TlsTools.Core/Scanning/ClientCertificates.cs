@@ -11,7 +11,7 @@ namespace TlsTools.Scanning
         /// A CertificateRequest body: TLS ≤ 1.2 (certificate_types, TLS 1.2 signature algorithms, certificate_authorities) or
         /// TLS 1.3 (request context, extensions signature_algorithms and certificate_authorities). Required is left null.
         /// </summary>
-        /// <exception cref="TlsToolsException">MalformedHandshakeMessage when the body does not parse.</exception>
+        /// <exception cref="TlsToolsException">MalformedServerMessage (or MalformedHandshakeMessage for an odd scheme list) when the body does not parse.</exception>
         public static ClientCertificateRequest ParseCertificateRequest(byte[] body, TlsVersion version)
         {
             var r = new WireReader(body, "CertificateRequest");
@@ -41,7 +41,7 @@ namespace TlsTools.Scanning
         /// <summary>
         /// A TLS 1.3 NewSessionTicket body: its ticket_lifetime and, when it carries early_data, the max_early_data_size.
         /// </summary>
-        /// <exception cref="TlsToolsException">MalformedHandshakeMessage when the body does not parse.</exception>
+        /// <exception cref="TlsToolsException">MalformedServerMessage (or MalformedHandshakeMessage for an odd scheme list) when the body does not parse.</exception>
         public static (long LifetimeSeconds, long? MaxEarlyDataSize) ParseTls13Ticket(byte[] body)
         {
             var r = new WireReader(body, "NewSessionTicket");
