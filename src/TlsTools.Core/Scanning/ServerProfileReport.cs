@@ -177,10 +177,11 @@ namespace TlsTools.Scanning
 
         /// <summary>
         /// Builds the report for a finished probe scan (<see cref="TlsServerScanner.ReportAsync"/> calls it): parses and validates
-        /// every served chain (OS trust store) for the name it was served for; for a TLS 1.3 server whose chains no TLS ≤ 1.2 probe
-        /// saw, reads them (and, TLS 1.3 only, the ALPN protocols) from full TLS 1.3 handshakes; and, when
-        /// <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full handshake and one resumed
-        /// handshake with <see cref="TlsClientRunner"/>. Every handshake goes to the target the probes reached.
+        /// every served chain (OS trust store) for the name it was served for; for a TLS 1.3 server, reads its chains per key type,
+        /// its session tickets and a client-certificate request (and, TLS 1.3 only, the ALPN protocols) from full TLS 1.3
+        /// handshakes; and, when <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full
+        /// handshake and one resumed handshake with <see cref="TlsClientRunner"/> (the full one also decides whether a TLS 1.2
+        /// client certificate is required), at the same time as the TLS 1.3 ones. Every handshake goes to the target the probes reached.
         /// </summary>
         /// <param name="profile">The probes' findings (without the probes-only TLS 1.3 warning of <see cref="TlsServerScanner.ScanAsync"/>).</param>
         /// <param name="options">The scan's options; its target is used when the profile has none (a profile made by hand).</param>
