@@ -105,7 +105,7 @@ Describe 'Invoke-TlsHandshake against openssl s_server' {
         } finally { $srv | Stop-TestProcess | Out-Null }
     }
 
-    It 'client certificate required (<_>): accepted with one, refused without (ProtocolError, not a crash)' -ForEach '-tls1_2', '-tls1_3' {
+    It 'client certificate required (<_>): accepted with one, refused without (ClientCertificateRequired, not a crash)' -ForEach '-tls1_2', '-tls1_3' {
         $srv = Start-OpenSslServer -Files $ecFiles -Arguments $_, '-Verify', '2', '-verifyCAfile', $rootPath, '-verify_return_error'
         try {
             $ok = Invoke-Local -Port $srv.Port -More @{ ClientCertificate = $client }
@@ -119,8 +119,9 @@ Describe 'Invoke-TlsHandshake against openssl s_server' {
             $refused.Alert | Should -BeIn 'certificate_required', 'handshake_failure'
             $refused.Error | Should -Match $refused.Alert
             $ev.Count | Should -Be 1
-            $ev[0].FullyQualifiedErrorId | Should -BeLike 'TlsAlertReceived,*'
-            $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'ClientCertificateRequired,*'   # issue 13: the failure says why
+            $ev[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $refused.Error | Should -Match '-ClientCertificate'
             $ev[0].TargetObject | Should -Be $refused
         } finally { $srv | Stop-TestProcess | Out-Null }
     }

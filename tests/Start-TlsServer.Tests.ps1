@@ -309,7 +309,8 @@ Describe 'Start-TlsServer' {
             $ok.ClientCertificateSent | Should -BeTrue
             $refused = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue -ErrorVariable ev
             $refused.Success | Should -BeFalse
-            $ev[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+            $ev[0].CategoryInfo.Category | Should -Be 'AuthenticationError'   # issue 13: ClientCertificateRequired, not a bare alert
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'ClientCertificateRequired,*'
             $tls13 = Invoke-TlsHandshake 127.0.0.1 -Port $server.Port -TlsVersion Tls13 -ClientCertificate $client, $chain.Intermediate -SkipCertificateCheck -TimeoutSeconds 30 -ErrorAction SilentlyContinue
             $tls13.Alert | Should -Be 'protocol_version'
         } finally { $server | Stop-TlsServer }

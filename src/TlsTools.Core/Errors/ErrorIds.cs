@@ -351,9 +351,14 @@ namespace TlsTools
         [Description("The server answered with something that is not TLS (another protocol listens on that port).")]
         public const string NotTls = nameof(NotTls);
 
+        // Server assessment: certificates and client certificates (issue 13)
+        [Description("The server requires a client certificate: it sent a CertificateRequest and ended the handshake when none was sent; the message names the CAs it asked for. Give one with -ClientCertificate.")]
+        public const string ClientCertificateRequired = nameof(ClientCertificateRequired);
+
         // Assessment: grade, policy and drift (issue 13)
         [Description("A saved server profile cannot be read for comparison: the file is not JSON or Clixml, or the object is not a Get-TlsServerProfile report (no HostName/TlsVersions/CipherSuites).")]
         public const string InvalidProfileData = nameof(InvalidProfileData);
+
         private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> AllIds = new Lazy<IReadOnlyList<KeyValuePair<string, string>>>(() =>
             typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

@@ -129,6 +129,28 @@ namespace TlsTools.Scanning
 
         /// <summary>DER encodings, leaf first, in the order sent (base64 strings in JSON).</summary>
         public List<byte[]> Certificates { get; set; } = new List<byte[]>();
+
+        /// <summary>The leaf's public key (Rsa2048, EcdsaP256, Ed25519); null when the leaf cannot be read.</summary>
+        public string? KeyAlgorithm { get; set; }
+
+        /// <summary>The versions this chain's key serves, oldest first: the versions of <see cref="CipherSuites"/>.</summary>
+        public List<TlsVersion> TlsVersions { get; set; } = new List<TlsVersion>();
+
+        /// <summary>The accepted suites (IANA names) this chain's key serves: TLS ≤ 1.2 suites whose authentication is the key's
+        /// (ECDHE_RSA and RSA suites for RSA, ECDHE_ECDSA for ECDSA and EdDSA), and the TLS 1.3 suites when a TLS 1.3 handshake
+        /// produced the chain. Newest version first, in the order of the profile's <see cref="ServerProfile.CipherSuites"/>.</summary>
+        public List<string> CipherSuites { get; set; } = new List<string>();
+
+        /// <summary>Records that the chain serves <paramref name="suite"/> with <paramref name="version"/>.</summary>
+        internal void Serve(TlsVersion version, string suite)
+        {
+            if (!TlsVersions.Contains(version))
+            {
+                TlsVersions.Add(version);
+                TlsVersions.Sort();
+            }
+            if (!CipherSuites.Contains(suite)) CipherSuites.Add(suite);
+        }
     }
 
     /// <summary>
@@ -176,14 +198,16 @@ namespace TlsTools.Scanning
         /// the encrypted CertificateVerify and are not probed; servers without TLS 1.2 (EC)DHE leave this empty.</summary>
         public List<string> SignatureAlgorithms { get; set; } = new List<string>();
 
-        /// <summary>Distinct certificate chains, with which SNI (or none) produced each. Read from TLS ≤ 1.2 handshakes only.</summary>
+        /// <summary>Distinct certificate chains, with which SNI (or none) produced each, one probe per plausible key type (RSA,
+        /// ECDSA P-256/P-384/P-521, Ed25519, Ed448, RSA-PSS). Read from TLS ≤ 1.2 handshakes only.</summary>
         public List<CertificateChainEntry> CertificateChains { get; set; } = new List<CertificateChainEntry>();
 
         /// <summary>RFC 5746 renegotiation_info answered (TLS ≤ 1.2).</summary>
         public bool? SecureRenegotiation { get; set; }
         /// <summary>RFC 7627 extended_master_secret answered (TLS ≤ 1.2; always on in TLS 1.3).</summary>
         public bool? ExtendedMasterSecret { get; set; }
-        /// <summary>RFC 5077 SessionTicket extension answered (TLS ≤ 1.2).</summary>
+        /// <summary>RFC 5077 SessionTicket extension answered: TLS ≤ 1.2 tickets only (TLS 1.3 tickets are the report's
+        /// <see cref="ServerProfileReport.Tls13SessionTickets"/>).</summary>
         public bool? SessionTickets { get; set; }
         /// <summary>Session-id resumption needs a full handshake; left to the full-handshake client: always null here.</summary>
         public bool? SessionIdResumption { get; set; }
@@ -192,6 +216,10 @@ namespace TlsTools.Scanning
         /// <summary>TLS_FALLBACK_SCSV honoured (inappropriate_fallback for a downgraded hello); null when only one version is
         /// accepted.</summary>
         public bool? FallbackScsv { get; set; }
+
+        /// <summary>The CertificateRequest of a TLS ≤ 1.2 probe (the server asks for a client certificate); Required is left
+        /// null here (the report's full handshake decides it); null when no probe saw one.</summary>
+        public ClientCertificateRequest? ClientCertificateRequested { get; set; }
 
         /// <summary>ALPN protocol ids the server selected when offered alone (TLS ≤ 1.2).</summary>
         public List<string> AlpnProtocols { get; set; } = new List<string>();

@@ -48,6 +48,13 @@ namespace TlsTools.Scanning
         /// when the leaf could not be read.</summary>
         public string? KeyAlgorithm { get; set; }
 
+        /// <summary>The versions this chain's key serves, oldest first (<see cref="CertificateChainEntry.TlsVersions"/>).</summary>
+        public List<TlsVersion> TlsVersions { get; set; } = new List<TlsVersion>();
+
+        /// <summary>The accepted suites (IANA names) this chain's key serves: ECDHE_RSA/RSA suites for an RSA key, ECDHE_ECDSA
+        /// for ECDSA and EdDSA, and the TLS 1.3 suites when a TLS 1.3 handshake produced it.</summary>
+        public List<string> CipherSuites { get; set; } = new List<string>();
+
         /// <summary>The leaf's subject (null when the leaf could not be read).</summary>
         public string? Subject { get; set; }
 
@@ -99,7 +106,7 @@ namespace TlsTools.Scanning
     /// <see cref="Certificate"/> objects carrying their validation verdicts, and session-id resumption tested with one full
     /// TLS 1.2 handshake and a resumed one. One record per target; property names never change and lists are never null.
     /// </summary>
-    public sealed class ServerProfileReport
+    public sealed partial class ServerProfileReport
     {
         /// <summary>The target scanned, bound to the address the scan went to (null only in a report of a hand-made profile).</summary>
         public TlsTarget? Target { get; set; }
@@ -130,6 +137,9 @@ namespace TlsTools.Scanning
         /// <summary>A TLS 1.2 session id was resumed by a second handshake; null when not tested (no TLS 1.2, or the full
         /// handshake failed: the reason is in <see cref="Warnings"/>).</summary>
         public bool? SessionIdResumption { get; set; }
+
+        /// <summary>The server answered the RFC 5077 SessionTicket extension: TLS ≤ 1.2 tickets only (TLS 1.3 tickets are
+        /// <see cref="Tls13SessionTickets"/>); null when no TLS ≤ 1.2 handshake was seen.</summary>
         public bool? SessionTickets { get; set; }
         public bool? SecureRenegotiation { get; set; }
         public bool? ExtendedMasterSecret { get; set; }
@@ -174,10 +184,11 @@ namespace TlsTools.Scanning
 
         /// <summary>
         /// Builds the report for a finished probe scan (<see cref="TlsServerScanner.ReportAsync"/> calls it): parses and validates
-        /// every served chain (OS trust store) for the name it was served for; for a TLS 1.3 server whose chains no TLS ≤ 1.2 probe
-        /// saw, reads them (and, TLS 1.3 only, the ALPN protocols) from full TLS 1.3 handshakes; and, when
-        /// <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full handshake and one resumed
-        /// handshake with <see cref="TlsClientRunner"/>. Every handshake goes to the target the probes reached.
+        /// every served chain (OS trust store) for the name it was served for; for a TLS 1.3 server, reads its chains per key type,
+        /// its session tickets and a client-certificate request (and, TLS 1.3 only, the ALPN protocols) from full TLS 1.3
+        /// handshakes; and, when <paramref name="testSessionResumption"/> is set and the server speaks TLS 1.2, runs one full
+        /// handshake and one resumed handshake with <see cref="TlsClientRunner"/> (the full one also decides whether a TLS 1.2
+        /// client certificate is required), at the same time as the TLS 1.3 ones. Every handshake goes to the target the probes reached.
         /// </summary>
         /// <param name="profile">The probes' findings (without the probes-only TLS 1.3 warning of <see cref="TlsServerScanner.ScanAsync"/>).</param>
         /// <param name="options">The scan's options; its target is used when the profile has none (a profile made by hand).</param>
@@ -200,36 +211,39 @@ namespace TlsTools.Scanning
                 NamedGroups = profile.NamedGroups.ToList(), PreferredNamedGroup = profile.PreferredNamedGroup,
                 SignatureAlgorithms = profile.SignatureAlgorithms.ToList(),
                 SessionIdResumption = profile.SessionIdResumption, SessionTickets = profile.SessionTickets,
+                ClientCertificateRequested = profile.ClientCertificateRequested,
                 SecureRenegotiation = profile.SecureRenegotiation, ExtendedMasterSecret = profile.ExtendedMasterSecret,
                 OcspStapling = profile.OcspStapling, FallbackScsv = profile.FallbackScsv, AlpnProtocols = profile.AlpnProtocols.ToList(),
                 Errors = profile.Errors.ToList(), Warnings = profile.Warnings.ToList(),
                 ProbeCount = profile.ProbeCount, ScanMilliseconds = profile.ScanMilliseconds,
             };
-            foreach (var chain in profile.CertificateChains)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                r.CertificateChains.Add(await ValidateAsync(chain, target, options, cancellationToken).ConfigureAwait(false));
-            }
+            // TLS 1.3 handshakes (chains per key type, tickets, a client-certificate request) and the TLS 1.2 session-id
+            // resumption test run together; each keeps its own warnings until both are done.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var entries = profile.CertificateChains.ToList();
+            var tls13Warnings = new List<string>();
+            var resumptionWarnings = new List<string>();
+            var tls13Task = r.TlsVersions.Contains(TlsVersion.Tls13)
+                ? Tls13DetailsAsync(profile, entries, target, options, r, tls13Warnings, cancellationToken)
+                : Task.FromResult(false);
+            Task<HandshakeResult?> resumptionTask = Task.FromResult<HandshakeResult?>(null);
+            bool resumptionTested = testSessionResumption && r.SessionIdResumption == null && r.TlsVersions.Contains(TlsVersion.Tls12);
+            if (resumptionTested)
+                resumptionTask = TestResumptionAsync(target, options, resumptionWarnings, result => r.SessionIdResumption = result, cancellationToken);
+            bool readByHandshakes = await tls13Task.ConfigureAwait(false);
+            var fullTls12 = await resumptionTask.ConfigureAwait(false);
+            r.Warnings.AddRange(tls13Warnings);
+            r.Warnings.AddRange(resumptionWarnings);
+            if (resumptionTested) r.ProbeCount += 2;
+            ClientCertificateRequiredFrom(r, fullTls12);
             if (r.TlsVersions.Contains(TlsVersion.Tls13))
             {
-                bool readByHandshakes = false;
                 bool tls13Only = r.TlsVersions.All(v => v == TlsVersion.Tls13);
-                if (r.CertificateChains.Count == 0)
+                if (tls13Only && r.AlpnProtocols.Count == 0)
                 {
-                    // TLS 1.3 sends the certificate encrypted, so the probes cannot see it: full handshakes can.
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    var entries = await Tls13ChainsAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
-                    foreach (var entry in entries)
-                        r.CertificateChains.Add(await ValidateAsync(entry, target, options, cancellationToken).ConfigureAwait(false));
-                    r.ProbeCount += 2;
-                    if (tls13Only && r.AlpnProtocols.Count == 0)
-                    {
-                        // The probes read ALPN from TLS <= 1.2 ServerHellos; a TLS 1.3-only server answers it encrypted.
-                        r.AlpnProtocols.AddRange(await Tls13AlpnAsync(target, options, cancellationToken).ConfigureAwait(false));
-                        r.ProbeCount += options.AlpnProtocols.Count;
-                    }
-                    r.ScanMilliseconds += clock.ElapsedMilliseconds;
-                    readByHandshakes = entries.Count > 0;
+                    // The probes read ALPN from TLS <= 1.2 ServerHellos; a TLS 1.3-only server answers it encrypted.
+                    r.AlpnProtocols.AddRange(await Tls13AlpnAsync(target, options, cancellationToken).ConfigureAwait(false));
+                    r.ProbeCount += options.AlpnProtocols.Count;
                 }
                 r.Warnings.Add(!readByHandshakes
                     ? "TLS 1.3 signature algorithms, ALPN and certificates travel encrypted and were not probed."
@@ -237,19 +251,14 @@ namespace TlsTools.Scanning
                         ? "TLS 1.3 signature algorithms travel encrypted and were not probed; the certificate chains and ALPN protocols were read from full TLS 1.3 handshakes."
                         : "TLS 1.3 signature algorithms and ALPN travel encrypted and were not probed; the certificate chains were read from full TLS 1.3 handshakes.");
             }
-            if (testSessionResumption && r.SessionIdResumption == null)
+            if (testSessionResumption && r.SessionIdResumption == null && !resumptionTested && r.TlsVersions.Count > 0 && !r.TlsVersions.Contains(TlsVersion.Tls12))
+                r.Warnings.Add("Session-id resumption is tested with TLS 1.2 only; the server does not accept TLS 1.2: not determined.");
+            r.ScanMilliseconds += clock.ElapsedMilliseconds;
+
+            foreach (var chain in entries)
             {
-                if (r.TlsVersions.Contains(TlsVersion.Tls12))
-                {
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    r.SessionIdResumption = await TestResumptionAsync(target, options, r.Warnings, cancellationToken).ConfigureAwait(false);
-                    r.ProbeCount += 2;
-                    r.ScanMilliseconds += clock.ElapsedMilliseconds;
-                }
-                else if (r.TlsVersions.Count > 0)
-                {
-                    r.Warnings.Add("Session-id resumption is tested with TLS 1.2 only; the server does not accept TLS 1.2: not determined.");
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                r.CertificateChains.Add(await ValidateAsync(chain, target, options, cancellationToken).ConfigureAwait(false));
             }
             return r;
         }
@@ -259,6 +268,7 @@ namespace TlsTools.Scanning
             var served = new ServedCertificateChain
             {
                 ServerNames = entry.ServerNames.ToList(), WithoutSni = entry.WithoutSni, TlsVersion = entry.TlsVersion,
+                TlsVersions = entry.TlsVersions.ToList(), CipherSuites = entry.CipherSuites.ToList(),
             };
             var unreadable = new List<ChainProblem>();
             bool leafReadable = false;
@@ -343,39 +353,18 @@ namespace TlsTools.Scanning
             return results.Where(x => x.Success && !string.IsNullOrEmpty(x.Alpn)).Select(x => x.Alpn!).Distinct().ToList();
         }
 
-        /// <summary>
-        /// The chains a TLS 1.3 server sends with and without SNI, from one full TLS 1.3 handshake each (the target's SNI when it
-        /// has one, and none); identical chains are merged.
-        /// </summary>
-        private static async Task<List<CertificateChainEntry>> Tls13ChainsAsync(TlsTarget target, ScanOptions options, List<string> warnings, CancellationToken ct)
+        /// <summary>One full TLS 1.2 handshake, then one offering its session id: <paramref name="resumed"/> gets true when the
+        /// server resumed it (null when not determined). Returns the full handshake (a client-certificate request shows there).</summary>
+        private static async Task<HandshakeResult?> TestResumptionAsync(TlsTarget target, ScanOptions options, List<string> warnings, Action<bool?> resumed, CancellationToken ct)
         {
-            var entries = new List<CertificateChainEntry>();
-            var runner = new TlsClientRunner();
-            var noSni = target.WithServerName("");
-            foreach (var t in target.ServerName == null ? new[] { noSni } : new[] { target, noSni })
-            {
-                var result = await runner.HandshakeAsync(Handshake(t, options, TlsVersion.Tls13), ct).ConfigureAwait(false);
-                var name = t.ServerName;
-                if (!result.Success || result.Certificates.Length == 0)
-                {
-                    warnings.Add("TLS 1.3 certificate chain " + (name == null ? "without SNI" : "for SNI '" + name + "'") + " not read: " + (result.Error ?? "no certificate sent") + ".");
-                    continue;
-                }
-                var ders = result.Certificates.Select(c => c.GetRawData()).ToList();
-                var same = entries.FirstOrDefault(e => e.Certificates.Count == ders.Count && e.Certificates.Zip(ders, (a, b) => a.SequenceEqual(b)).All(x => x));
-                var entry = same ?? new CertificateChainEntry { TlsVersion = TlsVersion.Tls13, Certificates = ders };
-                if (name == null) entry.WithoutSni = true;
-                else entry.ServerNames.Add(name);
-                if (same == null) entries.Add(entry);
-            }
-            return entries;
+            var full = await new TlsClientRunner().HandshakeAsync(Handshake(target, options, TlsVersion.Tls12), ct).ConfigureAwait(false);
+            resumed(await ResumeAsync(full, target, options, warnings, ct).ConfigureAwait(false));
+            return full;
         }
 
-        /// <summary>One full TLS 1.2 handshake, then one offering its session id: true when the server resumed it.</summary>
-        private static async Task<bool?> TestResumptionAsync(TlsTarget target, ScanOptions options, List<string> warnings, CancellationToken ct)
+        private static async Task<bool?> ResumeAsync(HandshakeResult full, TlsTarget target, ScanOptions options, List<string> warnings, CancellationToken ct)
         {
             var runner = new TlsClientRunner();
-            var full = await runner.HandshakeAsync(Handshake(target, options, TlsVersion.Tls12), ct).ConfigureAwait(false);
             if (!full.Success)
             {
                 warnings.Add("Session-id resumption not determined: the full TLS 1.2 handshake failed (" + full.Error + ").");

@@ -25,7 +25,7 @@ namespace TlsTools.Scanning
     /// operation is bounded by <see cref="ScanOptions.Timeout"/> and the cancellation token; a probe that fails is recorded in
     /// <see cref="ServerProfile.Errors"/> and the scan carries on.</para>
     /// </remarks>
-    public static class TlsServerScanner
+    public static partial class TlsServerScanner
     {
         private const int MaxCertificateBytes = 256 * 1024;
 
@@ -92,7 +92,7 @@ namespace TlsTools.Scanning
         }
 
         /// <summary>One scan's state: the target, the connection gate, counters and findings.</summary>
-        private sealed class Scan
+        private sealed partial class Scan
         {
             private TlsTarget _target;
             private readonly SemaphoreSlim _gate;
@@ -303,11 +303,18 @@ namespace TlsTools.Scanning
             /// an ECDSA certificate, so "offer all, remove the pick" would stop early on ECDSA servers. The groups found are then
             /// enumerated together to learn whether (and in which order) the server prefers them.
             /// </summary>
-            private async Task<Enumeration> Tls12GroupsAsync()
+            private async Task<Enumeration> Tls12GroupsAsync(int? leafCurve)
             {
                 var picker = Tls12GroupPicker();
                 var single = await Task.WhenAll(Tls12EcGroups.Select(g => picker(new List<int> { g }))).ConfigureAwait(false);
                 var accepted = single.Where(g => g != null).Select(g => g!.Value).Distinct().ToList();
+                if (leafCurve != null && accepted.Contains(leafCurve.Value))
+                {
+                    // An ECDSA certificate's curve must be listed too: offer each refused group first, then that curve.
+                    var refused = Tls12EcGroups.Where(g => !accepted.Contains(g)).ToList();
+                    var paired = await Task.WhenAll(refused.Select(g => picker(new List<int> { g, leafCurve.Value }))).ConfigureAwait(false);
+                    accepted.AddRange(paired.Where(g => g != null && g.Value != leafCurve.Value).Select(g => g!.Value).Distinct());
+                }
                 if (accepted.Count < 2) return new Enumeration { Accepted = accepted };
                 var ordered = await EnumerateAsync(accepted, picker).ConfigureAwait(false);
                 var result = new Enumeration { ServerOrder = ordered.ServerOrder };
@@ -347,7 +354,7 @@ namespace TlsTools.Scanning
 
                 var versionTasks = TlsRegistry.Versions.Values.ToDictionary(v => v, v => EnumerateAsync(SuitesFor(v), SuitePicker(v)));
                 var groups13Task = EnumerateAsync(Tls13Groups, Tls13GroupPicker());
-                Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync() : Task.FromResult(new Enumeration());
+                Task<Enumeration> groups12Task = legacyTls ? Tls12GroupsAsync(LeafCurve(first)) : Task.FromResult(new Enumeration());
                 Task<Enumeration> sigTask = legacyTls ? EnumerateAsync(AllSchemes, SignaturePicker()) : Task.FromResult(new Enumeration());
                 Task<ProbeResult?> noSniTask = legacyTls && _target.ServerName != null
                     ? ProbeAsync(Spec(TlsVersion.Tls12, Tls12Suites, sni: false), true, "certificate without SNI", MaxCertificateBytes).ContinueWith(t => (ProbeResult?)t.Result, TaskScheduler.Default)
@@ -392,6 +399,7 @@ namespace TlsTools.Scanning
 
                 // Fallback SCSV: a hello for the second-highest version, marked as a fallback.
                 var fallbackTask = FallbackAsync(profile.TlsVersions);
+                var certificatesTask = CertificateProbesAsync(profile);
 
                 var groups13 = await groups13Task.ConfigureAwait(false);
                 var groups12 = await groups12Task.ConfigureAwait(false);
@@ -409,6 +417,9 @@ namespace TlsTools.Scanning
                 var noSni = await noSniTask.ConfigureAwait(false);
                 AddChain(profile, first, _target.ServerName);
                 if (noSni != null) AddChain(profile, noSni, null);
+                foreach (var (result, sni) in await certificatesTask.ConfigureAwait(false)) AddChain(profile, result, sni);
+                DescribeChains(profile);
+                profile.ClientCertificateRequested = CertificateRequestOf(first);
                 if (legacyTls)
                 {
                     var h = first.Hello!;
@@ -419,8 +430,8 @@ namespace TlsTools.Scanning
                 }
                 else if (profile.TlsVersions.Count > 0)
                 {
-                    _warnings.Enqueue("No TLS 1.2 or older handshake: certificate chains, secure renegotiation, extended master secret, session tickets, "
-                        + "OCSP stapling, ALPN and signature algorithms are read from TLS <= 1.2 handshakes and were not determined.");
+                    _warnings.Enqueue("No TLS 1.2 or older handshake: secure renegotiation, extended master secret, TLS <= 1.2 session tickets, "
+                        + "OCSP stapling and signature algorithms are read from TLS <= 1.2 handshakes and were not determined.");
                 }
                 profile.SessionIdResumption = null;
 

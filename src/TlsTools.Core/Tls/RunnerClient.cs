@@ -57,6 +57,11 @@ namespace TlsTools.Tls
         public bool ReceivedTls;
         public string? RaisedAlertMessage;
         public bool CertificateRequested;
+        /// <summary>The CA names (as <see cref="PkiCertificate.Subject"/> prints names) and signature schemes of the server's CertificateRequest.</summary>
+        public string[] RequestedAuthorities = Array.Empty<string>();
+        public string[] RequestedSignatureAlgorithms = Array.Empty<string>();
+        /// <summary>The options hold a client certificate to send when asked.</summary>
+        public bool HasClientCertificate => _options.ClientCertificate != null;
         public readonly List<PkiCertificate> ServerCertificates = new List<PkiCertificate>();
 
         /// <summary>The stapled OCSP response (DER) as the server sent it: TLS 1.2 CertificateStatus, or TLS 1.3 leaf entry status_request.</summary>
@@ -183,6 +188,9 @@ namespace TlsTools.Tls
             public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest)
             {
                 _client.CertificateRequested = true;
+                _client.RequestedAuthorities = certificateRequest.CertificateAuthorities?.Select(n => n.ToString()).ToArray() ?? Array.Empty<string>();
+                _client.RequestedSignatureAlgorithms = certificateRequest.SupportedSignatureAlgorithms?
+                    .Select(a => TlsRegistry.SignatureSchemes.Name(SignatureScheme.From(a))).ToArray() ?? Array.Empty<string>();
                 var cert = _client._options.ClientCertificate;
                 if (cert == null) return null;
                 return Credentials.Signer(_client.m_context, (BcTlsCrypto)_client.Crypto, cert, _client._options.ClientCertificateChain,

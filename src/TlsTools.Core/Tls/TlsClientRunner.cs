@@ -159,6 +159,7 @@ namespace TlsTools.Tls
                 ? TranscriptDecoder.Hex(client.Session.SessionID) : null;
             result.ClientCertificateRequested = ctx.CertificateRequested;
             result.ClientCertificateSent = ctx.ClientCertificateSent;
+            ClientCertificateFailure.Apply(result, client);
             Stapling.Fill(result, client);
             if (result.Success && result.ErrorId == null) result.Error = null;
         }

@@ -217,6 +217,12 @@ namespace TlsTools.Tls
         public bool ClientCertificateRequested { get; internal set; }
         public bool ClientCertificateSent { get; internal set; }
 
+        /// <summary>The CA names of the server's CertificateRequest (empty when it named none or sent none).</summary>
+        internal string[] RequestedCertificateAuthorities { get; set; } = Array.Empty<string>();
+
+        /// <summary>The signature schemes of the server's CertificateRequest.</summary>
+        internal string[] RequestedSignatureAlgorithms { get; set; } = Array.Empty<string>();
+
         public double ConnectMilliseconds { get; internal set; }
         public double HandshakeMilliseconds { get; internal set; }
 

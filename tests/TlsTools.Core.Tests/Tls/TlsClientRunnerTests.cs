@@ -381,7 +381,9 @@ namespace TlsTools.Tests.Tls
 
             var refused = await Run(Opt(server.Port));
             Assert.False(refused.Success);
-            Assert.Equal(ErrorKind.ProtocolError, refused.ErrorKind);
+            Assert.Equal(ErrorKind.AuthenticationError, refused.ErrorKind); // issue 13: ClientCertificateRequired, not a bare alert
+            Assert.Equal(ErrorIds.ClientCertificateRequired, refused.ErrorId);
+            Assert.Contains("-ClientCertificate", refused.Error);
             Assert.Equal("Received", refused.AlertDirection);
             Assert.Contains(refused.Alert, new[] { "certificate_required", "handshake_failure" });
         }

@@ -62,6 +62,8 @@ namespace TlsTools.Scanning.Wire
         /// <summary>The CertificateStatus message's body (status_type, then the OCSP response), when one came.</summary>
         public byte[]? CertificateStatusBody { get; private set; }
         public bool CertificateRequest { get; private set; }
+        /// <summary>The CertificateRequest message's body, when one came (TLS ≤ 1.2: before ServerHelloDone, in plaintext).</summary>
+        public byte[]? CertificateRequestBody { get; private set; }
         public bool ServerHelloDone { get; private set; }
         public long BytesRead => _total;
 
@@ -220,6 +222,7 @@ namespace TlsTools.Scanning.Wire
                     break;
                 case 13:
                     CertificateRequest = true;
+                    CertificateRequestBody = new WireReader(buf, offset, length, "CertificateRequest").Bytes(length);
                     break;
                 case 22:
                     CertificateStatus = true;

@@ -117,15 +117,7 @@ namespace TlsTools.Tls
                     schemes = DecodeText.SchemeList(r.VectorBytes(2));
                     m.Fields["SignatureAlgorithms"] = schemes;
                 }
-                var cas = r.Vector16("certificate authorities");
-                var names = new List<string>();
-                while (!cas.AtEnd)
-                {
-                    var dn = cas.VectorBytes(2);
-                    try { names.Add(Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(dn)).ToString()); }
-                    catch (Exception) { names.Add("(unreadable name, " + dn.Length + " bytes)"); }
-                }
-                m.Fields["CertificateAuthorities"] = names.ToArray();
+                m.Fields["CertificateAuthorities"] = DecodeText.DistinguishedNames(r.Vector16("certificate authorities")).ToArray();
             }
             r.End();
             m.Explanation = "Certificate Request: the server asks the client to authenticate with a certificate"

@@ -58,5 +58,19 @@ namespace TlsTools.Tls
         }
 
         public static string[] SchemeList(byte[] data) => U16List(data).Select(TlsRegistry.SignatureSchemes.Name).ToArray();
+
+        /// <summary>The DistinguishedName list of a CertificateRequest (TLS 1.2 body, TLS 1.3 certificate_authorities), each
+        /// as <see cref="Pki.Certificate.Subject"/> prints names; an unreadable one is described, not dropped.</summary>
+        public static List<string> DistinguishedNames(WireReader list)
+        {
+            var names = new List<string>();
+            while (!list.AtEnd)
+            {
+                var dn = list.VectorBytes(2);
+                try { names.Add(Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(dn)).ToString()); }
+                catch (System.Exception) { names.Add("(unreadable name, " + dn.Length + " bytes)"); }
+            }
+            return names;
+        }
     }
 }

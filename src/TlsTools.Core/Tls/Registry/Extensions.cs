@@ -16,7 +16,7 @@ namespace TlsTools.Tls
     {
         public const int ServerName = 0, MaxFragmentLength = 1, StatusRequest = 5, SupportedGroups = 10, EcPointFormats = 11,
             SignatureAlgorithms = 13, Alpn = 16, SignedCertificateTimestamp = 18, Padding = 21, EncryptThenMac = 22, ExtendedMasterSecret = 23, RecordSizeLimit = 28,
-            SessionTicket = 35, PreSharedKey = 41, EarlyData = 42, SupportedVersions = 43, PskKeyExchangeModes = 45,
+            SessionTicket = 35, PreSharedKey = 41, EarlyData = 42, SupportedVersions = 43, PskKeyExchangeModes = 45, CertificateAuthorities = 47,
             SignatureAlgorithmsCert = 50, KeyShare = 51, RenegotiationInfo = 0xFF01, Heartbeat = 15;
     }
 
