@@ -55,17 +55,7 @@ namespace TlsTools.Pki.Crypto
                         var curve = CurveOf(ec.PublicKeyParamSet);
                         if (curve == null) return null;
                         int size = (ec.Parameters.Curve.FieldSize + 7) / 8;
-                        var q = ecPublic.Q.Normalize();
-                        var parameters = new ECParameters
-                        {
-                            Curve = curve.Value,
-                            D = BigIntegers.AsUnsignedByteArray(size, ec.D),
-                            Q = new ECPoint
-                            {
-                                X = BigIntegers.AsUnsignedByteArray(size, q.AffineXCoord.ToBigInteger()),
-                                Y = BigIntegers.AsUnsignedByteArray(size, q.AffineYCoord.ToBigInteger()),
-                            },
-                        };
+                        var parameters = EcParameters(curve.Value, ecPublic, size, ec.D);
                         key = new PlatformKey(ECDsa.Create(parameters), size);
                         break;
                     default:
@@ -123,7 +113,24 @@ namespace TlsTools.Pki.Crypto
             return verifier.VerifySignature(signature);
         }
 
-        private static ECCurve? CurveOf(DerObjectIdentifier? oid)
+        /// <summary>The platform's form of an EC key: the named curve, Q, and D for a private key (each coordinate <paramref name="size"/> bytes).</summary>
+        internal static ECParameters EcParameters(ECCurve curve, ECPublicKeyParameters publicKey, int size, BigInteger? d)
+        {
+            var q = publicKey.Q.Normalize();
+            return new ECParameters
+            {
+                Curve = curve,
+                D = d == null ? null : BigIntegers.AsUnsignedByteArray(size, d),
+                Q = new ECPoint
+                {
+                    X = BigIntegers.AsUnsignedByteArray(size, q.AffineXCoord.ToBigInteger()),
+                    Y = BigIntegers.AsUnsignedByteArray(size, q.AffineYCoord.ToBigInteger()),
+                },
+            };
+        }
+
+        /// <summary>The platform's named curve for P-256/384/521, else null.</summary>
+        internal static ECCurve? CurveOf(DerObjectIdentifier? oid)
         {
             if (oid == null) return null;
             if (oid.Equals(SecObjectIdentifiers.SecP256r1)) return ECCurve.NamedCurves.nistP256;
