@@ -4,16 +4,17 @@
     signing the same CSRs), for 10/100/1,000 CSRs with ECDSA P-256 and RSA-2048 CAs and 100 CSRs with RSA-3072,
     RSA-4096 and Ed25519 CAs; plus Import-Module and first-call times.
 .DESCRIPTION
-    Both sides read the CSR files, check each request's signature, sign, and write the certificates to one PEM file
-    (TlsTools also validates each RSA request key as BouncyCastle does: odd, no small factor, provably composite; openssl ca does not; it writes a copy of each certificate to its new_certs_dir and updates its index). Each round runs
-    TlsTools, then openssl, on the same files; the per-round ratios are printed with their median and range, and the
+    Both sides read the CSR files, check each request's signature, sign, and write the certificates to one PEM file.
+    TlsTools also validates each RSA request key as BouncyCastle does (odd, no small factor, provably composite);
+    openssl ca does not, but writes a copy of each certificate to its new_certs_dir and updates its index.
+    Each round runs TlsTools, then openssl, on the same files; the per-round ratios are printed with their median and range, and the
     load average before and after (the machine is shared and noisy). Asserts nothing about time.
     The requests' keys come from a pool of -KeyPool keys per algorithm made with openssl (each request is parsed and its
-    key validated anew on both sides; nothing is cached between requests).
+    key validated anew; nothing is cached between requests).
 .EXAMPLE
     dotnet pwsh -NoProfile -File bench/Pki.Bench.ps1 -Rounds 3
 .EXAMPLE
-    dotnet pwsh -NoProfile -File bench/Pki.Bench.ps1 -Algorithm Rsa2048 -Count 100 -ExtraAlgorithm @() -SkipImport
+    dotnet pwsh -NoProfile -Command "& ./bench/Pki.Bench.ps1 -Algorithm Rsa2048 -Count 10,100 -ExtraAlgorithm @() -SkipImport"
 #>
 param(
     [int[]] $Count = @(10, 100, 1000),
