@@ -16,9 +16,10 @@ using TlsTools.Pki;
 // Usage: dotnet run -c Release --project bench/IssueBench [-- --count N] [--key Rsa2048|EcdsaP256|...]
 // Where issuing a certificate from a CSR spends its time, step by step, in this process (no PowerShell):
 //   parse      PEM decode + ASN.1 parse of the request (BouncyCastle)
-//   keycheck   building the public key from the request (for RSA: BouncyCastle's modulus validation, Miller-Rabin)
-//   csrverify  the request's signature check with that key
-//   read       all three together, as PkiReader.ReadCertificateRequests does them
+//   keycheck   BouncyCastle building the public key (for RSA its modulus validation: Miller-Rabin in managed code)
+//   csrverify  BouncyCastle's check of the request's signature with that key
+//   read       all three together, as TlsTools does them (PkiReader.ReadCertificateRequests: the same modulus
+//              checks with the Miller-Rabin rounds on the platform, the signature confirmed by the platform)
 //   issue      Issuance.CreateLeaf (certificate building + the CA's signature, as the module signs)
 //   pem        the new certificate's PEM
 // and, for the CA's private-key operation alone over 1 KB: BouncyCastle's managed signer vs the platform's (.NET).
