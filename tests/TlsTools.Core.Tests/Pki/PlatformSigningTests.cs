@@ -150,6 +150,20 @@ namespace TlsTools.Tests.Pki
             Assert.Contains("leaf.pem: OK", OpenSsl("verify", "-CAfile", "ca.pem", "leaf.pem"));
         }
 
+        [Theory]
+        [InlineData("EC", "ec_paramgen_curve:P-256")]
+        [InlineData("EC", "ec_paramgen_curve:P-384")]
+        [InlineData("RSA", "rsa_keygen_bits:2048")]
+        public void A_key_openssl_made_and_TlsTools_read_signs_on_the_platform(string algorithm, string option)
+        {
+            OpenSsl("genpkey", "-algorithm", algorithm, "-pkeyopt", option, "-out", "key.pem");
+            var key = TlsTools.Formats.PkiReader.ReadPrivateKey(File.ReadAllBytes(Path.Combine(_dir, "key.pem")));
+            Assert.NotNull(key.Platform);
+            Assert.IsType<PlatformSignatureFactory>(KeyFactory.SignatureFactory(key));
+            var ca = Issuance.CreateCa(new CertificateOptions { Subject = "CN=Read CA" }, key, null);
+            ca.Bc.Verify(ca.Bc.GetPublicKey());
+        }
+
         [Fact]
         public void The_platform_key_is_imported_once_per_private_key_even_from_many_threads()
         {
