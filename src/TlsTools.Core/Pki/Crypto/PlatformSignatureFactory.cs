@@ -79,7 +79,8 @@ namespace TlsTools.Pki.Crypto
 
             public Stream Stream => _data;
 
-            public IBlockResult GetResult() => new Result(Sign());
+            // BouncyCastle's own result type: it has the span overload BouncyCastle's net6.0 build adds to IBlockResult.
+            public IBlockResult GetResult() => new SimpleBlockResult(Sign());
 
             private byte[] Sign()
             {
@@ -105,23 +106,6 @@ namespace TlsTools.Pki.Crypto
             {
                 // Kept readable: GetResult signs what was written.
             }
-        }
-
-        private sealed class Result : IBlockResult
-        {
-            private readonly byte[] _signature;
-
-            internal Result(byte[] signature) { _signature = signature; }
-
-            public byte[] Collect() => (byte[])_signature.Clone();
-
-            public int Collect(byte[] buf, int off)
-            {
-                Array.Copy(_signature, 0, buf, off, _signature.Length);
-                return _signature.Length;
-            }
-
-            public int GetMaxResultLength() => _signature.Length;
         }
     }
 }
