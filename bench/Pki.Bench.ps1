@@ -1,35 +1,67 @@
 <#
 .SYNOPSIS
-    Issuing benchmark: 100 leaf certificates from 100 CSR files in one process, TlsTools vs `openssl ca -batch`
-    (one process signing the same 100 CSRs), for ECDSA P-256 and RSA-2048 CAs; plus Import-Module and first-call times.
+    Issuing benchmark: leaf certificates from CSR files in one process, TlsTools vs `openssl ca -batch` (one process
+    signing the same CSRs), for 10/100/1,000 CSRs with ECDSA P-256 and RSA-2048 CAs and 100 CSRs with RSA-3072,
+    RSA-4096 and Ed25519 CAs; plus Import-Module and first-call times.
 .DESCRIPTION
-    Both sides read the 100 CSR files, check each request's signature, sign, and write the certificates to one PEM
-    file (openssl ca also writes a copy of each to its new_certs_dir and updates its index).
-    Prints rates and the ratio; asserts nothing about time (the machine is shared and noisy).
+    Both sides read the CSR files, check each request's signature, sign, and write the certificates to one PEM file.
+    TlsTools also validates each RSA request key as BouncyCastle does (odd, no small factor, provably composite);
+    openssl ca does not, but writes a copy of each certificate to its new_certs_dir and updates its index.
+    Each round runs TlsTools, then openssl, on the same files; the per-round ratios are printed with their median and range, and the
+    load average before and after (the machine is shared and noisy). Asserts nothing about time.
+    The requests' keys come from a pool of -KeyPool keys per algorithm made with openssl (each request is parsed and its
+    key validated anew; nothing is cached between requests).
+.EXAMPLE
+    dotnet pwsh -NoProfile -File bench/Pki.Bench.ps1 -Rounds 3
+.EXAMPLE
+    dotnet pwsh -NoProfile -Command "& ./bench/Pki.Bench.ps1 -Algorithm Rsa2048 -Count 10,100 -ExtraAlgorithm @() -SkipImport"
 #>
-param([int] $Count = 100, [int] $Rounds = 3)
+param(
+    [int[]] $Count = @(10, 100, 1000),
+    [string[]] $Algorithm = @('EcdsaP256', 'Rsa2048'),
+    [string[]] $ExtraAlgorithm = @('Rsa3072', 'Rsa4096', 'Ed25519'),
+    [int] $ExtraCount = 100,
+    [int] $Rounds = 3,
+    [int] $KeyPool = 10,
+    [switch] $SkipImport
+)
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path $PSScriptRoot -Parent
 Import-Module (Join-Path $repo 'TlsTools.psd1') -Force
 
 function Median([double[]] $v) { $s = $v | Sort-Object; $s[[int][math]::Floor($s.Count / 2)] }
 
-foreach ($alg in 'EcdsaP256', 'Rsa2048') {
+$genpkey = @{
+    EcdsaP256 = @('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+    Rsa2048   = @('-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
+    Rsa3072   = @('-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072')
+    Rsa4096   = @('-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096')
+    Ed25519   = @('-algorithm', 'ED25519')
+}
+"load before: $((& uptime) -replace '^.*load', 'load')"
+$plan = @($Algorithm | ForEach-Object { $a = $_; $Count | ForEach-Object { @{ Alg = $a; N = $_ } } }) +
+        @($ExtraAlgorithm | ForEach-Object { @{ Alg = $_; N = $ExtraCount } })
+foreach ($alg in ($plan | ForEach-Object { $_.Alg } | Select-Object -Unique)) {
     $dir = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-bench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $dir | Out-Null
     try {
-        $ca = New-CaCertificate -Subject "CN=Bench CA $alg" -Algorithm $alg
+        # Keys by openssl (both sides read them), the CA certificate and the requests by TlsTools.
+        $keyFiles = 0..$KeyPool | ForEach-Object {
+            & openssl genpkey @($genpkey[$alg]) -out "$dir/key$_.pem" 2>$null
+            if ($LASTEXITCODE -ne 0) { throw "openssl genpkey $alg failed" }
+            "$dir/key$_.pem"
+        }
+        $ca = New-CaCertificate -Subject "CN=Bench CA $alg" -PrivateKey (Read-PrivateKey -LiteralPath $keyFiles[0])
         $ca | Save-Certificate -Path "$dir/ca.pem" | Out-Null
-        $ca | Save-PrivateKey -Path "$dir/ca.key" | Out-Null
+        Copy-Item $keyFiles[0] "$dir/ca.key"
+        $keys = $keyFiles[1..$KeyPool] | ForEach-Object { Read-PrivateKey -LiteralPath $_ }
+        $max = ($plan | Where-Object { $_.Alg -eq $alg } | ForEach-Object { $_.N } | Measure-Object -Maximum).Maximum
         $csrDir = New-Item -ItemType Directory "$dir/csr"
-        $csrFiles = 1..$Count | ForEach-Object {
+        $csrFiles = 1..$max | ForEach-Object {
             $p = "$csrDir/host$_.csr"
-            New-CertificateRequest -Subject "CN=host$_.bench.test" -DnsName "host$_.bench.test" -Algorithm $alg | Save-CertificateRequest -Path $p | Out-Null
+            New-CertificateRequest -Subject "CN=host$_.bench.test" -DnsName "host$_.bench.test" -PrivateKey $keys[$_ % $KeyPool] | Save-CertificateRequest -Path $p | Out-Null
             $p
         }
-        # openssl ca needs its little database.
-        Set-Content "$dir/index.txt" -Value $null
-        Set-Content "$dir/serial" -Value '01'
         @"
 [ ca ]
 default_ca = bench
@@ -40,7 +72,7 @@ serial = `$dir/serial
 new_certs_dir = `$dir/ossl-out
 certificate = `$dir/ca.pem
 private_key = `$dir/ca.key
-default_md = sha256
+default_md = default
 default_days = 90
 policy = anything
 unique_subject = no
@@ -48,30 +80,48 @@ copy_extensions = copy
 [ anything ]
 commonName = supplied
 "@ | Set-Content "$dir/ca.cnf"
+        Set-Content "$dir/serial" -Value '01'
 
-        $ours = @(); $theirs = @()
-        for ($r = 0; $r -lt $Rounds; $r++) {
-            # One pipeline, as a user would write it: read the CSR files, issue, write the certificates to one PEM file.
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            Read-CertificateRequest -LiteralPath $csrFiles | New-Certificate -Issuer $ca -ValidityDays 90 | Save-Certificate -Path "$dir/tls-all-$r.pem" | Out-Null
-            $sw.Stop(); $ours += $Count / $sw.Elapsed.TotalSeconds
+        # One unmeasured issuance first: the JIT's first compilations belong to the first-call figure, not to throughput.
+        Read-CertificateRequest -LiteralPath $csrFiles[0] | New-Certificate -Issuer $ca -ValidityDays 90 | Out-Null
+        foreach ($n in ($plan | Where-Object { $_.Alg -eq $alg } | ForEach-Object { $_.N })) {
+            $files = $csrFiles[0..($n - 1)]
+            $ours = @(); $theirs = @(); $ratios = @()
+            for ($r = 0; $r -lt $Rounds; $r++) {
+                # One pipeline, as a user would write it: read the CSR files, issue, write the certificates to one PEM file.
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                Read-CertificateRequest -LiteralPath $files | New-Certificate -Issuer $ca -ValidityDays 90 | Save-Certificate -Path "$dir/tls-$n-$r.pem" | Out-Null
+                $sw.Stop(); $o = $n / $sw.Elapsed.TotalSeconds
 
-            Remove-Item "$dir/ossl-out" -Recurse -ErrorAction Ignore; New-Item -ItemType Directory "$dir/ossl-out" | Out-Null
-            Set-Content "$dir/index.txt" -Value $null
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            & openssl ca -batch -config "$dir/ca.cnf" -notext -out "$dir/ossl-all-$r.pem" -infiles @csrFiles 2>$null
-            $sw.Stop()
-            if ($LASTEXITCODE -ne 0) { throw "openssl ca failed ($LASTEXITCODE)" }
-            $issued = (Get-ChildItem "$dir/ossl-out" -Filter *.pem).Count
-            if ($issued -ne $Count) { throw "openssl ca issued $issued of $Count" }
-            $theirs += $Count / $sw.Elapsed.TotalSeconds
+                Remove-Item "$dir/ossl-out" -Recurse -ErrorAction Ignore; New-Item -ItemType Directory "$dir/ossl-out" | Out-Null
+                Set-Content "$dir/index.txt" -Value $null
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                & openssl ca -batch -config "$dir/ca.cnf" -notext -out "$dir/ossl-$n-$r.pem" -infiles @files 2>$null
+                $sw.Stop()
+                if ($LASTEXITCODE -ne 0) { throw "openssl ca failed ($LASTEXITCODE)" }
+                $issued = (Get-ChildItem "$dir/ossl-out" -Filter *.pem).Count
+                if ($issued -ne $n) { throw "openssl ca issued $issued of $n" }
+                $t = $n / $sw.Elapsed.TotalSeconds
+                $ours += $o; $theirs += $t; $ratios += $o / $t
+            }
+            $ourCount = ((Get-Content "$dir/tls-$n-0.pem") -match 'BEGIN CERTIFICATE').Count
+            if ($ourCount -ne $n) { throw "TlsTools issued $ourCount of $n" }
+            [pscustomobject]@{
+                Algorithm      = $alg
+                Csrs           = $n
+                'TlsTools/s'   = [math]::Round((Median $ours), 0)
+                'openssl ca/s' = [math]::Round((Median $theirs), 0)
+                Ratio          = [math]::Round((Median $ratios), 2)
+                RatioRange     = '{0:N2}-{1:N2}' -f ($ratios | Measure-Object -Minimum).Minimum, ($ratios | Measure-Object -Maximum).Maximum
+                Rounds         = $Rounds
+            }
         }
-        $o = Median $ours; $t = Median $theirs
-        '{0,-10} TlsTools {1,7:N0} certs/s   openssl ca -batch {2,7:N0} certs/s   ratio {3:N2}x  (median of {4} rounds of {5})' -f $alg, $o, $t, ($o / $t), $Rounds, $Count
     } finally {
         Remove-Item $dir -Recurse -Force -ErrorAction Ignore
     }
 }
+"load after: $((& uptime) -replace '^.*load', 'load')"
+if ($SkipImport) { return }
 
 # Import-Module and the first cmdlet call, each in a fresh PowerShell process.
 $pwsh = (Get-Process -Id $PID).Path

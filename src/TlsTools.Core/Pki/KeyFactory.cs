@@ -3,7 +3,6 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
@@ -52,10 +51,14 @@ namespace TlsTools.Pki
             return g;
         }
 
-        /// <summary>The signature algorithm TlsTools uses with a key: SHA-256/384/512 matched to the curve, SHA-256 for RSA, pure EdDSA.</summary>
-        internal static ISignatureFactory SignatureFactory(PrivateKey key, string? algorithm = null)
+        /// <summary>
+        /// The signature algorithm TlsTools uses with a key: SHA-256/384/512 matched to the curve, SHA-256 for RSA, pure EdDSA.
+        /// The platform's cryptography signs where it can (RSA, ECDSA P-256/384/521), BouncyCastle otherwise;
+        /// <paramref name="usePlatform"/> false always signs with BouncyCastle (tests compare the two).
+        /// </summary>
+        internal static ISignatureFactory SignatureFactory(PrivateKey key, string? algorithm = null, bool usePlatform = true)
         {
-            return new Asn1SignatureFactory(algorithm ?? SignatureAlgorithmFor(key), key.Private, Random);
+            return Crypto.PlatformSignatureFactory.Create(key, algorithm ?? SignatureAlgorithmFor(key), Random, usePlatform);
         }
 
         /// <summary>An RSA key of any size, for deliberately weak test material (scenario servers); not offered to users.</summary>

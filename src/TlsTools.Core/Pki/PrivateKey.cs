@@ -9,7 +9,7 @@ namespace TlsTools.Pki
     /// A private key with its public half. Shows what the key is, never what it holds:
     /// no property, ToString or serialization exposes the secret.
     /// </summary>
-    public sealed class PrivateKey
+    public sealed partial class PrivateKey
     {
         internal PrivateKey(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter? publicKey = null)
         {

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using TlsTools.Formats;
+using TlsTools.Pki;
+
+// Usage: dotnet run -c Release --project bench/IssueBench [-- --count N] [--key Rsa2048|EcdsaP256|...]
+// Where issuing a certificate from a CSR spends its time, step by step, in this process (no PowerShell):
+//   parse      PEM decode + ASN.1 parse of the request (BouncyCastle)
+//   keycheck   BouncyCastle building the public key (for RSA its modulus validation: Miller-Rabin in managed code)
+//   csrverify  BouncyCastle's check of the request's signature with that key
+//   read       all three together, as TlsTools does them (PkiReader.ReadCertificateRequests: the same modulus
+//              checks with the Miller-Rabin rounds on the platform, the signature confirmed by the platform)
+//   issue      Issuance.CreateLeaf (certificate building + the CA's signature, as the module signs)
+//   pem        the new certificate's PEM
+// and, for the CA's private-key operation alone over 1 KB: BouncyCastle's managed signer vs the platform's (.NET).
+int count = 100;
+var algorithms = new List<KeyAlgorithm>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--count") count = int.Parse(args[++i]);
+    else if (args[i] == "--key") algorithms.Add(Enum.Parse<KeyAlgorithm>(args[++i], ignoreCase: true));
+}
+if (algorithms.Count == 0) algorithms.AddRange(new[] { KeyAlgorithm.EcdsaP256, KeyAlgorithm.Rsa2048 });
+
+foreach (var algorithm in algorithms)
+{
+    var caKey = KeyFactory.Generate(algorithm);
+    var ca = Issuance.CreateCa(new CertificateOptions { Subject = "CN=Bench CA" }, caKey, null);
+    var requestKey = KeyFactory.Generate(algorithm);
+    // Distinct keys matter for RSA (each modulus is validated); one key per 10 requests keeps setup short.
+    var keys = Enumerable.Range(0, Math.Min(count, 10)).Select(_ => KeyFactory.Generate(algorithm)).ToArray();
+    var pems = Enumerable.Range(0, count).Select(i =>
+        System.Text.Encoding.ASCII.GetBytes(Issuance.CreateRequest(new RequestOptions { DnsNames = { $"host{i}.bench.test" } }, keys[i % keys.Length]).ToPem())).ToArray();
+
+    double parse = 0, keycheck = 0, verify = 0, read = 0, issue = 0, pem = 0;
+    for (int round = 0; round < 2; round++) // the first round warms the JIT; the second is reported
+    {
+        parse = keycheck = verify = read = issue = pem = 0;
+        var sw = new Stopwatch();
+        foreach (var bytes in pems)
+        {
+            sw.Restart();
+            var der = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new System.IO.StringReader(System.Text.Encoding.ASCII.GetString(bytes))).ReadPemObject().Content;
+            var bc = new Pkcs10CertificationRequest(Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der)));
+            parse += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var pub = bc.GetPublicKey();
+            keycheck += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            if (!bc.Verify(pub)) throw new InvalidOperationException("request does not verify");
+            verify += sw.Elapsed.TotalMilliseconds;
+
+            sw.Restart();
+            var request = PkiReader.ReadCertificateRequests(bytes)[0];
+            read += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var cert = Issuance.CreateLeaf(new CertificateOptions { ValidityDays = 90 }, ca, request, null);
+            issue += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            _ = cert.ToPem();
+            pem += sw.Elapsed.TotalMilliseconds;
+        }
+    }
+    Console.WriteLine($"{algorithm,-10} per request (ms, mean of {count}): parse {parse / count:N3}  keycheck {keycheck / count:N3}  csrverify {verify / count:N3}  " +
+                      $"| read(all three) {read / count:N3}  issue {issue / count:N3}  pem {pem / count:N3}");
+    SignOnly(algorithm, count);
+}
+
+// The CA's private-key operation alone: BouncyCastle's managed signer vs the platform's, over the same 1 KB.
+static void SignOnly(KeyAlgorithm algorithm, int count)
+{
+    var random = new SecureRandom();
+    var data = new byte[1024];
+    random.NextBytes(data);
+    AsymmetricCipherKeyPair pair;
+    string bcName;
+    Func<byte[], byte[]> platform;
+    if (algorithm.ToString().StartsWith("Rsa"))
+    {
+        int bits = int.Parse(algorithm.ToString().Substring(3));
+        var g = new RsaKeyPairGenerator();
+        g.Init(new RsaKeyGenerationParameters(Org.BouncyCastle.Math.BigInteger.ValueOf(65537), random, bits, 100));
+        pair = g.GenerateKeyPair();
+        bcName = "SHA256WITHRSA";
+        var rsa = RSA.Create();
+        rsa.ImportParameters(DotNetUtilities.ToRSAParameters((RsaPrivateCrtKeyParameters)pair.Private));
+        platform = d => rsa.SignData(d, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    }
+    else if (algorithm == KeyAlgorithm.EcdsaP256)
+    {
+        var g = new ECKeyPairGenerator("EC");
+        g.Init(new ECKeyGenerationParameters(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1, random));
+        pair = g.GenerateKeyPair();
+        bcName = "SHA256WITHECDSA";
+        var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        platform = d => ecdsa.SignData(d, HashAlgorithmName.SHA256);
+    }
+    else
+    {
+        Console.WriteLine($"{algorithm,-10} sign only: no platform signer to compare");
+        return;
+    }
+    var factory = new Asn1SignatureFactory(bcName, pair.Private, random);
+    double bcMs = 0, platformMs = 0;
+    for (int round = 0; round < 2; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            var calc = factory.CreateCalculator();
+            calc.Stream.Write(data, 0, data.Length);
+            calc.GetResult().Collect();
+        }
+        bcMs = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        for (int i = 0; i < count; i++) platform(data);
+        platformMs = sw.Elapsed.TotalMilliseconds;
+    }
+    Console.WriteLine($"{algorithm,-10} sign only (ms per signature): BouncyCastle {bcMs / count:N3}  platform {platformMs / count:N3}");
+}
