@@ -12,7 +12,7 @@ namespace TlsTools.Tls
     /// TlsTools completes the handshake and reports the missing staple itself, as a chain-validation failure with its own
     /// check name (<see cref="Validation.ValidationCheck.MustStaple"/>; see <see cref="Stapling"/>), so the user sees what
     /// the server did. A TLS 1.3 ECDSA CertificateVerify is checked by the platform's ECDSA where it serves
-    /// (<see cref="PlatformVerifier"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
+    /// (<see cref="PlatformTls13Verifier"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
     /// </summary>
     internal class ClientCrypto : BcTlsCrypto
     {
@@ -32,13 +32,13 @@ namespace TlsTools.Tls
             public override byte[]? GetExtension(DerObjectIdentifier extensionOid) =>
                 TlsObjectIdentifiers.id_pe_tlsfeature.Equals(extensionOid) ? null : base.GetExtension(extensionOid);
 
-            // TLS 1.3 ECDSA CertificateVerify on the platform's ECDSA where it serves (PlatformVerifier), else BouncyCastle's.
+            // TLS 1.3 ECDSA CertificateVerify on the platform's ECDSA where it serves (PlatformTls13Verifier), else BouncyCastle's.
             public override Tls13Verifier CreateVerifier(int signatureScheme)
             {
                 if (SignatureScheme.IsECDsa(signatureScheme) && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters)
                 {
                     ValidateKeyUsage(Org.BouncyCastle.Asn1.X509.KeyUsage.DigitalSignature);
-                    var verifier = PlatformVerifier.TryCreate(GetPubKeyEC(), signatureScheme);
+                    var verifier = PlatformTls13Verifier.TryCreate(GetPubKeyEC(), signatureScheme, () => base.CreateVerifier(signatureScheme));
                     if (verifier != null) return verifier;
                 }
                 return base.CreateVerifier(signatureScheme);

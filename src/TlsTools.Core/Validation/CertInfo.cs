@@ -133,10 +133,13 @@ namespace TlsTools.Validation
             return ok;
         }
 
+        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _publicKey;
+
         private bool VerifySignature(CertInfo issuer)
         {
+            // One key object per issuer, so the platform imports it once (PlatformVerifier keeps a copy per key object).
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
-            try { key = issuer.Bc.GetPublicKey(); }
+            try { key = issuer._publicKey ??= issuer.Bc.GetPublicKey(); }
             catch (Exception) { return false; }
             return PlatformSignature.Verified(this, issuer, key) || Certificate.SignatureVerifiesWith(key);
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -7,7 +8,7 @@ using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Utilities;
+using Org.BouncyCastle.Crypto.Signers;
 
 namespace TlsTools.Pki.Crypto
 {
@@ -16,40 +17,82 @@ namespace TlsTools.Pki.Crypto
     /// with SHA-256/384/512), several times faster than BouncyCastle's managed one. Only a "valid" answer is taken from
     /// the platform: anything else (an algorithm or key it does not handle, a signature that is not strict DER, a
     /// signature that does not verify) returns null and BouncyCastle decides, so nothing is refused that BouncyCastle
-    /// accepts and nothing is accepted without a signature that verifies.
+    /// accepts and nothing is accepted without a signature that verifies. The one home of platform signature checks:
+    /// certificate requests, certificate chains (<see cref="Validation.PlatformSignature"/>) and the TLS 1.3
+    /// CertificateVerify (<see cref="Tls.PlatformTls13Verifier"/>) all come here. Each public key is imported once.
     /// </summary>
     internal static class PlatformVerifier
     {
+        /// <summary>The platform's copy of one public key, made once per key object; calls on it are serialized.</summary>
+        private sealed class Handle
+        {
+            public AsymmetricAlgorithm? Algorithm;
+            public BigInteger? Order;
+        }
+
+        private static readonly ConditionalWeakTable<AsymmetricKeyParameter, Handle> Handles = new ConditionalWeakTable<AsymmetricKeyParameter, Handle>();
+
         /// <summary>True when the platform verified the signature; null when BouncyCastle has to decide.</summary>
         internal static bool? TryVerify(AsymmetricKeyParameter publicKey, AlgorithmIdentifier algorithm, byte[] data, byte[] signature)
         {
             var hash = HashOf(algorithm.Algorithm, out bool rsa);
             if (hash == null) return null;
+            // PKCS#1 v1.5 takes NULL or absent parameters (RFC 4055), ECDSA none (RFC 5758); anything else is BouncyCastle's.
+            if (rsa ? !(algorithm.Parameters == null || algorithm.Parameters is DerNull) : algorithm.Parameters != null) return null;
+            if (rsa != publicKey is RsaKeyParameters) return null;
+            return TryVerify(publicKey, hash.Value, data, 0, data.Length, signature);
+        }
+
+        /// <summary>
+        /// The one platform check: RSA PKCS#1 v1.5 or ECDSA (P-256/384/521, <paramref name="signature"/> in DER) over
+        /// <paramref name="data"/> with <paramref name="hash"/>. True when it verified; null when BouncyCastle has to decide
+        /// (another key or curve, a platform refusal, a signature that is not strict DER, or one that does not verify).
+        /// </summary>
+        internal static bool? TryVerify(AsymmetricKeyParameter publicKey, HashAlgorithmName hash, byte[] data, int offset, int count, byte[] signature)
+        {
+            if (publicKey == null || publicKey.IsPrivate) return null;
+            var handle = Handles.GetValue(publicKey, Import);
+            if (handle.Algorithm == null) return null;
             try
             {
-                if (rsa && publicKey is RsaKeyParameters rsaKey && !rsaKey.IsPrivate
-                    && (algorithm.Parameters == null || algorithm.Parameters is DerNull))
+                if (handle.Algorithm is RSA platformRsa)
                 {
-                    using (var platform = RSA.Create())
-                    {
-                        platform.ImportParameters(new RSAParameters { Modulus = rsaKey.Modulus.ToByteArrayUnsigned(), Exponent = rsaKey.Exponent.ToByteArrayUnsigned() });
-                        return platform.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1) ? true : (bool?)null;
-                    }
+                    lock (handle) return platformRsa.VerifyData(data, offset, count, signature, hash, RSASignaturePadding.Pkcs1) ? true : (bool?)null;
                 }
-                if (!rsa && publicKey is ECPublicKeyParameters ecKey && algorithm.Parameters == null)
+                // Decoded exactly as BouncyCastle decodes it (canonical DER, r and s in [1, n-1]), then r || s as the platform takes it.
+                var rs = StandardDsaEncoding.Instance.Decode(handle.Order, signature);
+                var plain = PlainDsaEncoding.Instance.Encode(handle.Order, rs[0], rs[1]);
+                lock (handle) return ((ECDsa)handle.Algorithm).VerifyData(data, offset, count, plain, hash) ? true : (bool?)null;
+            }
+            catch (Exception e) when (PlatformKey.IsPlatformRefusal(e))
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The platform's key, or an empty handle (never used) when the platform cannot take it.</summary>
+        private static Handle Import(AsymmetricKeyParameter publicKey)
+        {
+            var handle = new Handle();
+            try
+            {
+                if (publicKey is RsaKeyParameters rsaKey)
                 {
-                    var curve = PlatformKey.CurveOf(ecKey.PublicKeyParamSet);
-                    var rs = curve == null ? null : P1363(signature, ecKey.Parameters.N, (ecKey.Parameters.Curve.FieldSize + 7) / 8);
-                    if (rs == null) return null;
-                    var parameters = PlatformKey.EcParameters(curve!.Value, ecKey, rs.Length / 2, null);
-                    using (var platform = ECDsa.Create(parameters))
-                        return platform.VerifyData(data, rs, hash.Value) ? true : (bool?)null;
+                    var platform = RSA.Create();
+                    platform.ImportParameters(new RSAParameters { Modulus = rsaKey.Modulus.ToByteArrayUnsigned(), Exponent = rsaKey.Exponent.ToByteArrayUnsigned() });
+                    handle.Algorithm = platform;
+                }
+                else if (publicKey is ECPublicKeyParameters ecKey && PlatformKey.CurveOf(ecKey.PublicKeyParamSet) is ECCurve curve)
+                {
+                    handle.Algorithm = ECDsa.Create(PlatformKey.EcParameters(curve, ecKey, (ecKey.Parameters.Curve.FieldSize + 7) / 8, null));
+                    handle.Order = ecKey.Parameters.N;
                 }
             }
             catch (Exception e) when (PlatformKey.IsPlatformRefusal(e))
             {
+                handle.Algorithm = null;
             }
-            return null;
+            return handle;
         }
 
         private static HashAlgorithmName? HashOf(DerObjectIdentifier oid, out bool rsa)
@@ -63,24 +106,6 @@ namespace TlsTools.Pki.Crypto
             if (oid.Equals(X9ObjectIdentifiers.ECDsaWithSha384)) return HashAlgorithmName.SHA384;
             if (oid.Equals(X9ObjectIdentifiers.ECDsaWithSha512)) return HashAlgorithmName.SHA512;
             return null;
-        }
-
-        /// <summary>A strict-DER ECDSA signature as r || s (each <paramref name="size"/> bytes), or null when it is not one.</summary>
-        private static byte[]? P1363(byte[] der, BigInteger order, int size)
-        {
-            Asn1Object parsed;
-            try { parsed = Asn1Object.FromByteArray(der); }
-            catch (Exception) { return null; } // not ASN.1 at all: BouncyCastle says so
-            if (!(parsed is Asn1Sequence seq) || seq.Count != 2) return null;
-            if (!(seq[0] is DerInteger ri) || !(seq[1] is DerInteger si)) return null;
-            var r = ri.PositiveValue;
-            var s = si.PositiveValue;
-            if (r.SignValue <= 0 || s.SignValue <= 0 || r.CompareTo(order) >= 0 || s.CompareTo(order) >= 0) return null;
-            if (!Arrays.AreEqual(new DerSequence(new DerInteger(r), new DerInteger(s)).GetEncoded(Asn1Encodable.Der), der)) return null;
-            var rs = new byte[2 * size];
-            BigIntegers.AsUnsignedByteArray(r, rs, 0, size);
-            BigIntegers.AsUnsignedByteArray(s, rs, size, size);
-            return rs;
         }
     }
 }

@@ -20,7 +20,7 @@ namespace TlsTools.Core.Tests.Tls
     /// The platform's ECDSA check of a TLS 1.3 CertificateVerify (issue 16) gives BouncyCastle's verdict on every
     /// signature: good ones, tampered ones, and encodings BouncyCastle refuses.
     /// </summary>
-    public class PlatformVerifierTests
+    public class PlatformTls13VerifierTests
     {
         private static readonly SecureRandom Random = new SecureRandom();
 
@@ -56,18 +56,20 @@ namespace TlsTools.Core.Tests.Tls
 
         private static bool Platform(ECPublicKeyParameters key, int scheme, byte[] content, byte[] signature)
         {
-            var verifier = PlatformVerifier.TryCreate(key, scheme);
+            var verifier = PlatformTls13Verifier.TryCreate(key, scheme, () => BouncyCastleVerifier(key, scheme));
             Assert.NotNull(verifier);
             // as BouncyCastle's TLS code does: write the content, close the stream, then ask
             using (var stream = verifier!.Stream) stream.Write(content, 0, content.Length);
             return verifier.VerifySignature(signature);
         }
 
+        // BouncyCastle's own TLS 1.3 verifier for that key, as its certificates make it
+        private static Tls13Verifier BouncyCastleVerifier(ECPublicKeyParameters key, int scheme) =>
+            new BcTlsRawKeyCertificate(new BcTlsCrypto(Random), SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key)).CreateVerifier(scheme);
+
         private static bool BouncyCastle(ECPublicKeyParameters key, int scheme, byte[] content, byte[] signature)
         {
-            // BouncyCastle's own TLS 1.3 verifier for that key, as its certificates make it
-            var certificate = new BcTlsRawKeyCertificate(new BcTlsCrypto(Random), SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key));
-            Tls13Verifier verifier = certificate.CreateVerifier(scheme);
+            Tls13Verifier verifier = BouncyCastleVerifier(key, scheme);
             using (var stream = verifier.Stream) stream.Write(content, 0, content.Length);
             return verifier.VerifySignature(signature);
         }
@@ -105,14 +107,14 @@ namespace TlsTools.Core.Tests.Tls
         public void Leaves_other_schemes_and_curves_to_BouncyCastle()
         {
             var p256 = (ECPublicKeyParameters)NewKey("P-256").Public;
-            Assert.Null(PlatformVerifier.TryCreate(p256, SignatureScheme.ed25519));
-            Assert.Null(PlatformVerifier.TryCreate(p256, SignatureScheme.ecdsa_brainpoolP256r1tls13_sha256));
-            Assert.Null(PlatformVerifier.TryCreate(p256, SignatureScheme.rsa_pss_rsae_sha256));
+            Assert.Null(PlatformTls13Verifier.TryCreate(p256, SignatureScheme.ed25519, () => BouncyCastleVerifier(p256, SignatureScheme.ed25519)));
+            Assert.Null(PlatformTls13Verifier.TryCreate(p256, SignatureScheme.ecdsa_brainpoolP256r1tls13_sha256, () => BouncyCastleVerifier(p256, SignatureScheme.ecdsa_brainpoolP256r1tls13_sha256)));
+            Assert.Null(PlatformTls13Verifier.TryCreate(p256, SignatureScheme.rsa_pss_rsae_sha256, () => BouncyCastleVerifier(p256, SignatureScheme.rsa_pss_rsae_sha256)));
 
             var generator = new ECKeyPairGenerator();
             generator.Init(new ECKeyGenerationParameters(Org.BouncyCastle.Asn1.TeleTrust.TeleTrusTObjectIdentifiers.BrainpoolP256R1, Random));
             var brainpool = (ECPublicKeyParameters)generator.GenerateKeyPair().Public;
-            Assert.Null(PlatformVerifier.TryCreate(brainpool, SignatureScheme.ecdsa_secp256r1_sha256));
+            Assert.Null(PlatformTls13Verifier.TryCreate(brainpool, SignatureScheme.ecdsa_secp256r1_sha256, () => BouncyCastleVerifier(brainpool, SignatureScheme.ecdsa_secp256r1_sha256)));
         }
 
         private static byte[] LeadingZeroInR(byte[] der)
