@@ -188,7 +188,7 @@ Describe 'Assessment: nginx with Mozilla''s configurations' -Tag Long, Assessmen
                 -TrustedRoot $Servers[$Profile].Root -TimeoutSeconds 10 -Policy $Stricter
             $r.PolicyCompliance.Policy | Should -Be $Stricter
             $r.PolicyCompliance.Compliant | Should -BeFalse
-            $r.PolicyCompliance.Deviations.Area | Should -Contain 'Versions' -Because 'each stricter profile drops a version'
+            $r.PolicyCompliance.Deviations.Area | Should -Contain 'TlsVersions' -Because 'each stricter profile drops a version'
         }
 
         Context '<Profile>' -ForEach $ProfileCases {

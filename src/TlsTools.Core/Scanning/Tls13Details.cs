@@ -70,6 +70,12 @@ namespace TlsTools.Scanning
                 }
             }
 
+            // A TLS 1.3 server staples inside the encrypted Certificate message: when no TLS <= 1.2 handshake showed whether it
+            // staples, these handshakes do (every one asks for status_request).
+            var finished = results.Concat(new[] { ticketResult }).Where(x => x.Success).ToList();
+            if (r.OcspStapling == null && finished.Count > 0)
+                r.OcspStapling = finished.Any(x => x.StapledOcspResponse?.ResponseStatus == Revocation.OcspResponseStatus.Successful);
+
             r.Tls13SessionTickets = TicketsOf(ticketResult, warnings);
             if (ticketResult.ClientCertificateRequested && r.ClientCertificateRequested == null)
             {

@@ -74,7 +74,7 @@ namespace TlsTools.Tests.Scanning
         }
 
         [Fact]
-        public void A_TLS13_only_report_cannot_test_the_TLS12_checks_and_says_why()
+        public void A_TLS13_only_report_passes_what_TLS13_rules_out_and_says_why_it_cannot_test_the_rest()
         {
             var r = new ServerProfileReport
             {
@@ -84,15 +84,26 @@ namespace TlsTools.Tests.Scanning
             var e = Clean();
             e.Heartbleed = ProbeVerdict.Of(null, "the server accepted no SSL 3.0 .. TLS 1.2 ClientHello");
             FindingsAssessor.Assess(r, e, DateTime.UtcNow);
-            foreach (var id in new[] { FindingIds.NoSecureRenegotiation, FindingIds.ClientRenegotiation, FindingIds.Heartbleed, FindingIds.NoOcspStapling, FindingIds.NoFallbackScsv })
+            foreach (var id in new[] { FindingIds.Heartbleed, FindingIds.NoOcspStapling })
             {
                 var f = r.Findings.Single(x => x.Id == id);
                 Assert.False(f.Tested, id);
                 Assert.StartsWith("not tested", f.Evidence.Single());
                 Assert.DoesNotContain(id, r.PassedChecks);
             }
-            Assert.Contains("TLS 1.3 only", r.Findings.Single(f => f.Id == FindingIds.NoSecureRenegotiation).Evidence[0]);
+            // TLS 1.3 has no renegotiation, and a single version leaves nothing to fall back to: facts of what was observed.
+            Assert.Contains(FindingIds.NoSecureRenegotiation, r.PassedChecks);
+            Assert.Contains(FindingIds.NoFallbackScsv, r.PassedChecks);
             Assert.Contains(FindingIds.NoForwardSecrecy, r.PassedChecks);
+        }
+
+        [Fact]
+        public void A_TLS13_only_server_refusing_DEFLATE_with_an_alert_passes_the_compression_check()
+        {
+            var verdict = VulnerabilityProbes.Tls13CompressionVerdict(new ProbeResult(ProbeOutcome.Alert, null, null));
+            Assert.False(verdict.Vulnerable);
+            var silent = VulnerabilityProbes.Tls13CompressionVerdict(new ProbeResult(ProbeOutcome.Timeout, null, "timed out"));
+            Assert.Null(silent.Vulnerable);
         }
 
         [Fact]

@@ -131,8 +131,8 @@ namespace TlsTools.Scanning
     /// <summary>One way a server differs from a policy.</summary>
     public sealed class PolicyDeviation
     {
-        /// <summary>What the rule is about: Versions, CipherSuites, NamedGroups, Certificate, CertificateSignature,
-        /// CertificateLifetime, OcspStapling, ...</summary>
+        /// <summary>What the rule is about, named after the report property it reads where there is one: TlsVersions,
+        /// CipherSuites, NamedGroups, OcspStapling, and the certificate rules.</summary>
         public string Area { get; set; } = "";
 
         /// <summary>What the policy asks for.</summary>

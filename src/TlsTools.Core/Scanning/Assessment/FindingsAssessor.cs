@@ -69,14 +69,19 @@ namespace TlsTools.Scanning
 
             // Protocol features and implementation flaws.
             c.Probed(FindingIds.Crime, FindingSeverity.High, "TLS compression (CRIME)", "CVE-2012-4929", probes.Compression);
-            if (report.SecureRenegotiation == null) c.Untested(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
+            bool tls13Only = !legacy && report.TlsVersions.Count > 0;
+            // TLS 1.3 has no renegotiation at all (RFC 8446 4.1.2): a TLS 1.3-only server cannot renegotiate insecurely.
+            if (tls13Only) c.Check(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555", null);
+            else if (report.SecureRenegotiation == null) c.Untested(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
                 legacy ? "not determined: no TLS <= 1.2 ServerHello was read" : noLegacy);
             else c.Check(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
                 report.SecureRenegotiation == false ? new List<string> { "the ServerHello carries no renegotiation_info extension" } : null);
             c.Untested(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation", "CVE-2011-1473",
                 legacy ? ClientRenegotiationNotTested : noLegacy);
-            if (report.FallbackScsv == null) c.Untested(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,
-                report.TlsVersions.Count < 2 ? "not tested: the server accepts a single version, so there is nothing to fall back to"
+            // One version accepted (the version probes tried every other): there is no lower version to be downgraded to.
+            if (report.TlsVersions.Count == 1) c.Check(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null, null);
+            else if (report.FallbackScsv == null) c.Untested(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,
+                report.TlsVersions.Count == 0 ? "not tested: the server accepted no version"
                 : "not determined: the fallback probe got neither an inappropriate_fallback alert nor a ServerHello");
             else c.Check(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,
                 report.FallbackScsv == false ? new List<string> { "a ClientHello for a lower version marked TLS_FALLBACK_SCSV was answered with a ServerHello, not inappropriate_fallback" } : null);
