@@ -40,24 +40,25 @@ namespace TlsTools.Scanning
         /// <summary>The TLS 1.3 signature schemes (IANA names) only this key type can sign with.</summary>
         public string[] Tls13Schemes { get; }
 
-        /// <summary>Whether a <see cref="Pki.Certificate.KeyAlgorithm"/> (Rsa2048, EcdsaP256, Ed25519) is of this type.</summary>
+        /// <summary>Whether a <see cref="Pki.Certificate.KeyAlgorithm"/> (Rsa2048, EcdsaP256, Ed25519) is of this type (read by
+        /// <see cref="KeyFamily"/>, the one reader of those words).</summary>
         public Func<string, bool> Matches { get; }
 
         private static readonly int[] EdDsa = { 0x0807, 0x0808 };
         private static readonly int[] RsaPss = { 0x0809, 0x080A, 0x080B };
 
         public static readonly ServerKeyType Rsa = new ServerKeyType("RSA", "RSA", null, null,
-            new[] { "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512" }, k => k.StartsWith("Rsa", StringComparison.Ordinal));
+            new[] { "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512" }, k => KeyFamily.Of(k) == KeyFamily.Rsa);
 
         /// <summary>RSA keys restricted to RSASSA-PSS (id-RSASSA-PSS certificates): their own schemes select them.</summary>
         public static readonly ServerKeyType RsaPssOnly = new ServerKeyType("RSA-PSS", "RSA", null, RsaPss,
-            new[] { "rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512" }, k => k.StartsWith("Rsa", StringComparison.Ordinal));
+            new[] { "rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512" }, k => KeyFamily.Of(k) == KeyFamily.Rsa);
 
-        public static readonly ServerKeyType EcdsaP256 = new ServerKeyType("ECDSA P-256", "ECDSA", 23, null, new[] { "ecdsa_secp256r1_sha256" }, k => k == "EcdsaP256");
-        public static readonly ServerKeyType EcdsaP384 = new ServerKeyType("ECDSA P-384", "ECDSA", 24, null, new[] { "ecdsa_secp384r1_sha384" }, k => k == "EcdsaP384");
-        public static readonly ServerKeyType EcdsaP521 = new ServerKeyType("ECDSA P-521", "ECDSA", 25, null, new[] { "ecdsa_secp521r1_sha512" }, k => k == "EcdsaP521");
-        public static readonly ServerKeyType Ed25519 = new ServerKeyType("Ed25519", "ECDSA", null, new[] { 0x0807 }, new[] { "ed25519" }, k => k == "Ed25519");
-        public static readonly ServerKeyType Ed448 = new ServerKeyType("Ed448", "ECDSA", null, new[] { 0x0808 }, new[] { "ed448" }, k => k == "Ed448");
+        public static readonly ServerKeyType EcdsaP256 = new ServerKeyType("ECDSA P-256", "ECDSA", 23, null, new[] { "ecdsa_secp256r1_sha256" }, k => KeyFamily.Curve(k)?.Code == 23);
+        public static readonly ServerKeyType EcdsaP384 = new ServerKeyType("ECDSA P-384", "ECDSA", 24, null, new[] { "ecdsa_secp384r1_sha384" }, k => KeyFamily.Curve(k)?.Code == 24);
+        public static readonly ServerKeyType EcdsaP521 = new ServerKeyType("ECDSA P-521", "ECDSA", 25, null, new[] { "ecdsa_secp521r1_sha512" }, k => KeyFamily.Curve(k)?.Code == 25);
+        public static readonly ServerKeyType Ed25519 = new ServerKeyType("Ed25519", "ECDSA", null, new[] { 0x0807 }, new[] { "ed25519" }, k => KeyFamily.Of(k) == KeyFamily.Ed25519);
+        public static readonly ServerKeyType Ed448 = new ServerKeyType("Ed448", "ECDSA", null, new[] { 0x0808 }, new[] { "ed448" }, k => KeyFamily.Of(k) == KeyFamily.Ed448);
 
         /// <summary>Every key type probed, RSA first (RSA-PSS-only last: its key algorithm reads as RSA too).</summary>
         public static readonly IReadOnlyList<ServerKeyType> All = new[] { Rsa, EcdsaP256, EcdsaP384, EcdsaP521, Ed25519, Ed448, RsaPssOnly };
