@@ -30,6 +30,7 @@ namespace TlsTools.Tests.Scanning
             {
                 Ssl2 = ProbeVerdict.Of(false, "refused"), Compression = ProbeVerdict.Of(false, "null"),
                 Heartbleed = ProbeVerdict.Of(false, "no heartbeat"), CcsInjection = ProbeVerdict.Of(false, "unexpected_message"),
+                ClientRenegotiation = ProbeVerdict.Of(false, "TLS 1.2: alert"),
             };
             return e;
         }
@@ -84,7 +85,7 @@ namespace TlsTools.Tests.Scanning
             var e = Clean();
             e.Heartbleed = ProbeVerdict.Of(null, "the server accepted no SSL 3.0 .. TLS 1.2 ClientHello");
             FindingsAssessor.Assess(r, e, DateTime.UtcNow);
-            foreach (var id in new[] { FindingIds.NoSecureRenegotiation, FindingIds.ClientRenegotiation, FindingIds.Heartbleed, FindingIds.NoOcspStapling, FindingIds.NoFallbackScsv })
+            foreach (var id in new[] { FindingIds.NoSecureRenegotiation, FindingIds.Heartbleed, FindingIds.NoOcspStapling, FindingIds.NoFallbackScsv })
             {
                 var f = r.Findings.Single(x => x.Id == id);
                 Assert.False(f.Tested, id);
@@ -93,6 +94,9 @@ namespace TlsTools.Tests.Scanning
             }
             Assert.Contains("TLS 1.3 only", r.Findings.Single(f => f.Id == FindingIds.NoSecureRenegotiation).Evidence[0]);
             Assert.Contains(FindingIds.NoForwardSecrecy, r.PassedChecks);
+            // TLS 1.3 has no renegotiation at all: passed by the protocol, whatever the (TLS <= 1.2) probe said.
+            Assert.Contains(FindingIds.ClientRenegotiation, r.PassedChecks);
+            Assert.DoesNotContain(r.Findings, f => f.Id == FindingIds.ClientRenegotiation);
         }
 
         [Fact]
