@@ -1,6 +1,7 @@
 # Get-TlsServerProfile's Findings: each finding positive against a server that has the flaw (a scripted finding scenario of
 # Start-TlsServer, or a certificate scenario) and negative against a modern openssl s_server and the BouncyCastle scenario
-# server; a check that cannot be made (TLS 1.3 only) is reported untested, with its reason, never passed.
+# server; a check that cannot be made (TLS 1.3 only) is reported untested, with its reason, never passed (but
+# client-initiated renegotiation, which TLS 1.3 does not have, is passed).
 BeforeAll {
     . $PSScriptRoot/common.ps1
     . $PSScriptRoot/Scanning.common.ps1
@@ -100,14 +101,25 @@ Describe 'Get-TlsServerProfile Findings' -Tag Findings {
         if ($firstUntested -ge 0) { @($r.Findings | Select-Object -Skip $firstUntested | Where-Object Tested).Count | Should -Be 0 }
     }
 
-    It 'client-initiated renegotiation is reported untested, with the reason, never passed' {
+    It 'client-initiated renegotiation is refused, so passed, by a default openssl and the Valid scenario' {
         foreach ($r in $Modern, $Valid) {
-            $f = Get-Finding $r ClientRenegotiation
-            $f.Count | Should -Be 1
-            $f[0].Tested | Should -BeFalse
-            $f[0].Evidence[0] | Should -Match 'BouncyCastle'
-            $r.PassedChecks | Should -Not -Contain ClientRenegotiation
+            Get-Finding $r ClientRenegotiation | Should -BeNullOrEmpty
+            $r.PassedChecks | Should -Contain ClientRenegotiation
         }
+    }
+
+    It 'client-initiated renegotiation is found on openssl -client_renegotiation, with what the server answered' {
+        $peer = Start-ScanPeer -Tool openssl -WorkingDirectory $Dir -Arguments 's_server', '-accept', '127.0.0.1:{port}', '-quiet', '-cert', 'modern.crt',
+            '-key', 'modern.key', '-cert_chain', 'modern-ca.crt', '-no_tls1_3', '-client_renegotiation', '-www'
+        $Peers.Add($peer)
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $peer.Port -ServerName modern.test -TrustedRoot $Ca -TimeoutSeconds 10
+        $f = Get-Finding $r ClientRenegotiation
+        $f.Count | Should -Be 1
+        $f[0].Tested | Should -BeTrue
+        "$($f[0].Severity)" | Should -Be Medium
+        $f[0].Cve | Should -Be 'CVE-2011-1473'
+        $f[0].Evidence | Should -Be @('TLS 1.2: the server answered a client-initiated renegotiation ClientHello (renegotiation_info with the client''s verify_data) with a handshake record: it renegotiates')
+        $r.PassedChecks | Should -Not -Contain ClientRenegotiation
     }
 
     It 'a TLS 1.3-only server: the TLS <= 1.2 checks are untested with the reason, not passed' {
@@ -116,7 +128,9 @@ Describe 'Get-TlsServerProfile Findings' -Tag Findings {
         $Peers.Add($peer)
         $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $peer.Port -ServerName modern.test -TrustedRoot $Ca -TimeoutSeconds 10
         $r.TlsVersions | Should -Be @('Tls13')
-        foreach ($id in 'NoSecureRenegotiation', 'ClientRenegotiation', 'Heartbleed', 'CcsInjection', 'Crime') {
+        # TLS 1.3 has no renegotiation at all: client-initiated renegotiation is passed by the protocol.
+        $r.PassedChecks | Should -Contain ClientRenegotiation
+        foreach ($id in 'NoSecureRenegotiation', 'Heartbleed', 'CcsInjection', 'Crime') {
             $f = Get-Finding $r $id
             $f.Count | Should -Be 1 -Because $id
             $f[0].Tested | Should -BeFalse -Because $id
