@@ -61,8 +61,17 @@ namespace TlsTools.Scanning
         private static async Task<(bool? Vulnerable, string Evidence)> TryAsync(ServerProfileReport report, TlsTarget target, TlsVersion version,
             TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var options = new HandshakeOptions(target) { TlsVersions = new[] { version }, Timeout = timeout };
-            var client = new RunnerClient(new ClientCrypto(Credentials.Random), options, TlsClientRunner.Plan.From(options));
+            // The suites the server accepted with this version that BouncyCastle can run (a server of old suites only too); none: the defaults.
+            var crypto = new ClientCrypto(Credentials.Random);
+            var accepted = report.CipherSuites.Where(s => s.TlsVersion == version).Select(s => s.Code).ToArray();
+            var usable = TlsUtilities.GetSupportedCipherSuites(crypto, accepted)
+                .Where(s => TlsUtilities.IsValidVersionForCipherSuite(s, TlsRegistry.Versions.ToBouncyCastle(version))).ToList();
+            var options = new HandshakeOptions(target)
+            {
+                TlsVersions = new[] { version }, Timeout = timeout,
+                CipherSuites = usable.Count > 0 ? usable.Select(TlsRegistry.CipherSuites.Name).ToList() : null,
+            };
+            var client = new RunnerClient(crypto, options, TlsClientRunner.Plan.From(options));
             using var timeoutCts = new CancellationTokenSource(timeout);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
             Socket? socket = null;

@@ -81,6 +81,17 @@ namespace TlsTools.Tests.Scanning
         }
 
         [Fact]
+        public async Task The_handshake_offers_the_suites_the_server_accepted()
+        {
+            // ECDHE-RSA-AES256-SHA384 is not among the client's defaults: only the report's suites make this handshake work.
+            Assert.DoesNotContain(0xC028, ClientDefaults.Suites);
+            var r = Report(TlsVersion.Tls12);
+            r.CipherSuites[0].Code = 0xC028;
+            var v = await Probe(r, OpenSsl("-no_tls1_3", "-client_renegotiation", "-cipher", "ECDHE-RSA-AES256-SHA384"));
+            Assert.True(v.Vulnerable, string.Join("; ", v.Evidence));
+        }
+
+        [Fact]
         public async Task GnuTls_serv_renegotiates_by_default()
         {
             // GnuTLS servers accept a (safe) renegotiation the client starts; gnutls-serv logs "Received hello message" again.
