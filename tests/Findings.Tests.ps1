@@ -100,14 +100,25 @@ Describe 'Get-TlsServerProfile Findings' -Tag Findings {
         if ($firstUntested -ge 0) { @($r.Findings | Select-Object -Skip $firstUntested | Where-Object Tested).Count | Should -Be 0 }
     }
 
-    It 'client-initiated renegotiation is reported untested, with the reason, never passed' {
+    It 'client-initiated renegotiation is refused, so passed, by a default openssl and the Valid scenario' {
         foreach ($r in $Modern, $Valid) {
-            $f = Get-Finding $r ClientRenegotiation
-            $f.Count | Should -Be 1
-            $f[0].Tested | Should -BeFalse
-            $f[0].Evidence[0] | Should -Match 'BouncyCastle'
-            $r.PassedChecks | Should -Not -Contain ClientRenegotiation
+            Get-Finding $r ClientRenegotiation | Should -BeNullOrEmpty
+            $r.PassedChecks | Should -Contain ClientRenegotiation
         }
+    }
+
+    It 'client-initiated renegotiation is found on openssl -client_renegotiation, with what the server answered' {
+        $peer = Start-ScanPeer -Tool openssl -WorkingDirectory $Dir -Arguments 's_server', '-accept', '127.0.0.1:{port}', '-quiet', '-cert', 'modern.crt',
+            '-key', 'modern.key', '-cert_chain', 'modern-ca.crt', '-no_tls1_3', '-client_renegotiation', '-www'
+        $Peers.Add($peer)
+        $r = Get-TlsServerProfile -HostName 127.0.0.1 -Port $peer.Port -ServerName modern.test -TrustedRoot $Ca -TimeoutSeconds 10
+        $f = Get-Finding $r ClientRenegotiation
+        $f.Count | Should -Be 1
+        $f[0].Tested | Should -BeTrue
+        "$($f[0].Severity)" | Should -Be Medium
+        $f[0].Cve | Should -Be 'CVE-2011-1473'
+        $f[0].Evidence | Should -Be @('TLS 1.2: the server answered a client-initiated renegotiation ClientHello (renegotiation_info with the client''s verify_data) with a handshake record: it renegotiates')
+        $r.PassedChecks | Should -Not -Contain ClientRenegotiation
     }
 
     It 'a TLS 1.3-only server: what TLS 1.3 rules out passes, as testssl.sh says, each on what the probes saw' {
@@ -118,8 +129,8 @@ Describe 'Get-TlsServerProfile Findings' -Tag Findings {
         $r.TlsVersions | Should -Be @('Tls13')
         # TLS 1.3 has no renegotiation and no compression (a TLS 1.3 hello offering DEFLATE is refused: probed), the flaws of
         # Heartbleed and CCS injection need a TLS <= 1.2 handshake the server refused, and one version leaves nothing to
-        # fall back to. testssl.sh 3.0 says "not vulnerable (OK)" to each on the same server.
-        foreach ($id in 'NoSecureRenegotiation', 'Heartbleed', 'CcsInjection', 'Crime', 'NoFallbackScsv') {
+        # fall back to; TLS 1.3 has no client-initiated renegotiation either. testssl.sh 3.0 says "not vulnerable (OK)" to each on the same server.
+        foreach ($id in 'NoSecureRenegotiation', 'ClientRenegotiation', 'Heartbleed', 'CcsInjection', 'Crime', 'NoFallbackScsv') {
             @(Get-Finding $r $id).Count | Should -Be 0 -Because $id
             $r.PassedChecks | Should -Contain $id
         }

@@ -30,6 +30,7 @@ namespace TlsTools.Tests.Scanning
             {
                 Ssl2 = ProbeVerdict.Of(false, "refused"), Compression = ProbeVerdict.Of(false, "null"),
                 Heartbleed = ProbeVerdict.Of(false, "no heartbeat"), CcsInjection = ProbeVerdict.Of(false, "unexpected_message"),
+                ClientRenegotiation = ProbeVerdict.Of(false, "TLS 1.2: alert"),
             };
             return e;
         }
@@ -95,6 +96,9 @@ namespace TlsTools.Tests.Scanning
             Assert.Contains(FindingIds.NoSecureRenegotiation, r.PassedChecks);
             Assert.Contains(FindingIds.NoFallbackScsv, r.PassedChecks);
             Assert.Contains(FindingIds.NoForwardSecrecy, r.PassedChecks);
+            // TLS 1.3 has no renegotiation at all: passed by the protocol, whatever the (TLS <= 1.2) probe said.
+            Assert.Contains(FindingIds.ClientRenegotiation, r.PassedChecks);
+            Assert.DoesNotContain(r.Findings, f => f.Id == FindingIds.ClientRenegotiation);
         }
 
         [Fact]

@@ -12,17 +12,12 @@ namespace TlsTools.Scanning
     /// Judges a server report: every check of <see cref="FindingIds"/> becomes a <see cref="Finding"/> (something wrong, or a
     /// check that could not be made: Tested false) or a passed check (its Id in <see cref="ServerProfileReport.PassedChecks"/>).
     /// The protocol, suite, renegotiation, fallback and certificate checks read the report; SSL 2.0, compression, DHE primes,
-    /// Heartbleed and CCS injection are probed (<see cref="VulnerabilityProbes"/>).
+    /// Heartbleed, CCS injection and client-initiated renegotiation are probed (<see cref="VulnerabilityProbes"/>).
     /// </summary>
     public static class FindingsAssessor
     {
         /// <summary>Days before expiry from which a certificate counts as expiring.</summary>
         public const int ExpiringDays = 30;
-
-        /// <summary>Why client-initiated renegotiation is not tested (the one check TlsTools cannot make).</summary>
-        internal const string ClientRenegotiationNotTested = "not tested: starting a renegotiation needs a completed handshake and a client that sends a second "
-            + "ClientHello on it; BouncyCastle's TlsClientProtocol refuses renegotiation (it answers HelloRequest with no_renegotiation and has no call to start one), "
-            + "and TlsTools has no handshake client of its own";
 
         /// <summary>Runs the active probes and fills <see cref="ServerProfileReport.Findings"/>, <see cref="ServerProfileReport.PassedChecks"/>
         /// and <see cref="ServerProfileReport.DhParameterBits"/>. Every probe is bounded by the scan's timeout and the token.</summary>
@@ -76,8 +71,11 @@ namespace TlsTools.Scanning
                 legacy ? "not determined: no TLS <= 1.2 ServerHello was read" : noLegacy);
             else c.Check(FindingIds.NoSecureRenegotiation, FindingSeverity.Medium, "No secure renegotiation (RFC 5746)", "CVE-2009-3555",
                 report.SecureRenegotiation == false ? new List<string> { "the ServerHello carries no renegotiation_info extension" } : null);
-            c.Untested(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation", "CVE-2011-1473",
-                legacy ? ClientRenegotiationNotTested : noLegacy);
+            // TLS 1.3 has no renegotiation at all (RFC 8446 4.1.2: a ClientHello after the handshake is an unexpected_message):
+            // a TLS 1.3-only server passes by the protocol, as testssl passes it.
+            if (legacy) c.Probed(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation", "CVE-2011-1473", probes.ClientRenegotiation);
+            else if (report.TlsVersions.Count > 0) c.Passed.Add(FindingIds.ClientRenegotiation);
+            else c.Untested(FindingIds.ClientRenegotiation, FindingSeverity.Medium, "Client-initiated renegotiation", "CVE-2011-1473", "not tested: no version was accepted");
             // One version accepted (the version probes tried every other): there is no lower version to be downgraded to.
             if (report.TlsVersions.Count == 1) c.Check(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null, null);
             else if (report.FallbackScsv == null) c.Untested(FindingIds.NoFallbackScsv, FindingSeverity.Medium, "No TLS_FALLBACK_SCSV (downgrade)", null,

@@ -32,6 +32,10 @@ namespace TlsTools.Scanning.Wire
 
         public bool RenegotiationInfo { get; set; } = true;
 
+        /// <summary>renegotiation_info's renegotiated_connection (RFC 5746 §3.5): the client's verify_data of the handshake being
+        /// renegotiated; null or empty on an initial handshake.</summary>
+        public byte[]? RenegotiatedConnection { get; set; }
+
         /// <summary>Send TLS_EMPTY_RENEGOTIATION_INFO_SCSV instead of the extension (used for SSL 3.0).</summary>
         public bool RenegotiationScsv { get; set; }
 
@@ -163,7 +167,12 @@ namespace TlsTools.Scanning.Wire
             }
             if (spec.SessionTicket) Extension(ext, ExtSessionTicket, _ => { });
             if (spec.ExtendedMasterSecret) Extension(ext, ExtExtendedMasterSecret, _ => { });
-            if (spec.RenegotiationInfo && !spec.RenegotiationScsv) Extension(ext, ExtRenegotiationInfo, w => w.WriteByte(0));
+            if (spec.RenegotiationInfo && !spec.RenegotiationScsv)
+            {
+                var renegotiated = spec.RenegotiatedConnection ?? Array.Empty<byte>();
+                if (renegotiated.Length > 255) throw new TlsToolsException(ErrorIds.InvalidClientHello, ErrorKind.InvalidArgument, "renegotiated_connection is 0 to 255 bytes.");
+                Extension(ext, ExtRenegotiationInfo, w => { w.WriteByte((byte)renegotiated.Length); Raw(w, renegotiated); });
+            }
             if (spec.Heartbeat) Extension(ext, ExtHeartbeat, w => w.WriteByte(1)); // peer_allowed_to_send
             if (tls13)
             {
