@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using TlsTools.Scanning.Wire;
 using Org.BouncyCastle.Crypto.Agreement;
 
 namespace TlsTools.Tls
@@ -94,7 +95,7 @@ namespace TlsTools.Tls
                 if (info.KeyExchange == "DHE" || info.KeyExchange == "ECDHE")
                     Handshake(flight, 12, ServerKeyExchange(info, version, p.DhPrimeBits));
                 Handshake(flight, 14, Array.Empty<byte>());
-                await SendRecord(socket, 22, version, flight.ToArray()).ConfigureAwait(false);
+                await RecordReader.SendRecordAsync(socket, 22, version, flight.ToArray()).ConfigureAwait(false);
                 record.Success = true;
 
                 // After the flight: heartbeats, an early ChangeCipherSpec, or the client's key exchange (not completed here).
@@ -114,7 +115,7 @@ namespace TlsTools.Tls
                                 var response = new byte[3 + n];
                                 response[0] = 2; response[1] = (byte)(n >> 8); response[2] = (byte)n;
                                 Buffer.BlockCopy(payload, 3, response, 3, n);
-                                await SendRecord(socket, 24, version, response).ConfigureAwait(false);
+                                await RecordReader.SendRecordAsync(socket, 24, version, response).ConfigureAwait(false);
                                 record.Error = "answered an unpadded heartbeat";
                             }
                             break; // a compliant server discards it
@@ -279,24 +280,9 @@ namespace TlsTools.Tls
         {
             while (true)
             {
-                var b = inbox.GetBuffer();
-                int len = (int)inbox.Length;
-                if (len >= 5)
-                {
-                    int recLen = (b[3] << 8) | b[4];
-                    if (b[0] < 20 || b[0] > 24 || b[1] != 3 || recLen > 16384 + 2048) throw new InvalidDataException("not a TLS record");
-                    if (len >= 5 + recLen)
-                    {
-                        var payload = new byte[recLen];
-                        Buffer.BlockCopy(b, 5, payload, 0, recLen);
-                        int type = b[0];
-                        var rest = new byte[len - 5 - recLen];
-                        Buffer.BlockCopy(b, 5 + recLen, rest, 0, rest.Length);
-                        inbox.SetLength(0);
-                        inbox.Write(rest, 0, rest.Length);
-                        return (type, payload);
-                    }
-                }
+                var e = RecordReader.TryTake(inbox, out int type, out var payload);
+                if (e == RecordEvent.Malformed) throw new InvalidDataException("not a TLS record");
+                if (e == RecordEvent.Record) return (type, payload);
                 if (!await Read(socket, inbox, chunk).ConfigureAwait(false)) return (-1, Array.Empty<byte>());
             }
         }
@@ -320,20 +306,7 @@ namespace TlsTools.Tls
             }
         }
 
-        private static Task Alert(Socket socket, int version, int description) => SendRecord(socket, 21, version, new byte[] { 2, (byte)description });
-
-        private static async Task SendRecord(Socket socket, int type, int version, byte[] payload)
-        {
-            for (int off = 0; off < payload.Length || off == 0; off += 16384)
-            {
-                int n = Math.Min(16384, payload.Length - off);
-                var rec = new byte[5 + n];
-                rec[0] = (byte)type; rec[1] = (byte)(version >> 8); rec[2] = (byte)version; rec[3] = (byte)(n >> 8); rec[4] = (byte)n;
-                Buffer.BlockCopy(payload, off, rec, 5, n);
-                await Send(socket, rec).ConfigureAwait(false);
-                if (payload.Length == 0) break;
-            }
-        }
+        private static Task Alert(Socket socket, int version, int description) => RecordReader.SendRecordAsync(socket, 21, version, new byte[] { 2, (byte)description });
 
         private static async Task Send(Socket socket, byte[] data)
         {

@@ -72,35 +72,59 @@ namespace TlsTools.Scanning.Wire
 
         private RecordEvent? TryParse()
         {
-            var b = _buffer.GetBuffer();
-            int len = (int)_buffer.Length;
+            var e = TryTake(_buffer, out int type, out var payload);
+            if (e == RecordEvent.Record)
+            {
+                Type = type;
+                Payload = payload;
+            }
+            return e;
+        }
+
+        /// <summary>
+        /// Takes one whole TLS record (plaintext header) off the front of <paramref name="buffer"/>: Record with its type and
+        /// payload, Malformed when the bytes are no record or one longer than the bound, null when more bytes are needed.
+        /// The one record framing of the probes and the scripted scenario server.
+        /// </summary>
+        internal static RecordEvent? TryTake(MemoryStream buffer, out int type, out byte[] payload)
+        {
+            type = 0;
+            payload = Array.Empty<byte>();
+            var b = buffer.GetBuffer();
+            int len = (int)buffer.Length;
             if (len < 5) return null;
             int recLen = (b[3] << 8) | b[4];
             if (b[0] < 20 || b[0] > 24 || b[1] != 3 || recLen > MaxRecord) return RecordEvent.Malformed;
             if (len < 5 + recLen) return null;
-            Type = b[0];
-            Payload = new byte[recLen];
-            Buffer.BlockCopy(b, 5, Payload, 0, recLen);
+            type = b[0];
+            payload = new byte[recLen];
+            Buffer.BlockCopy(b, 5, payload, 0, recLen);
             var rest = new byte[len - 5 - recLen];
             Buffer.BlockCopy(b, 5 + recLen, rest, 0, rest.Length);
-            _buffer.SetLength(0);
-            _buffer.Write(rest, 0, rest.Length);
+            buffer.SetLength(0);
+            buffer.Write(rest, 0, rest.Length);
             return RecordEvent.Record;
         }
 
-        /// <summary>Writes one plaintext record (content type, version, payload).</summary>
+        /// <summary>Writes <paramref name="payload"/> as plaintext records of one content type (16 KiB fragments; an empty
+        /// payload is one empty record).</summary>
         public static async Task SendRecordAsync(Socket socket, int type, int version, byte[] payload)
         {
-            var rec = new byte[5 + payload.Length];
-            rec[0] = (byte)type;
-            rec[1] = (byte)(version >> 8);
-            rec[2] = (byte)version;
-            rec[3] = (byte)(payload.Length >> 8);
-            rec[4] = (byte)payload.Length;
-            Buffer.BlockCopy(payload, 0, rec, 5, payload.Length);
-            int sent = 0;
-            while (sent < rec.Length)
-                sent += await socket.SendAsync(new ArraySegment<byte>(rec, sent, rec.Length - sent), SocketFlags.None).ConfigureAwait(false);
+            for (int off = 0; off < payload.Length || off == 0; off += 16384)
+            {
+                int n = Math.Min(16384, payload.Length - off);
+                var rec = new byte[5 + n];
+                rec[0] = (byte)type;
+                rec[1] = (byte)(version >> 8);
+                rec[2] = (byte)version;
+                rec[3] = (byte)(n >> 8);
+                rec[4] = (byte)n;
+                Buffer.BlockCopy(payload, off, rec, 5, n);
+                int sent = 0;
+                while (sent < rec.Length)
+                    sent += await socket.SendAsync(new ArraySegment<byte>(rec, sent, rec.Length - sent), SocketFlags.None).ConfigureAwait(false);
+                if (payload.Length == 0) break;
+            }
         }
     }
 }
