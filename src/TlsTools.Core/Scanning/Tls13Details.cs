@@ -10,8 +10,8 @@ namespace TlsTools.Scanning
 {
     public sealed partial class ServerProfileReport
     {
-        /// <summary>How long the TLS 1.3 ticket handshake waits for the server's NewSessionTicket flight (it ends earlier once
-        /// the flight is over; a server that sends no ticket costs the whole wait).</summary>
+        /// <summary>How long the TLS 1.3 ticket handshake waits for the server's NewSessionTicket messages (the whole wait: the
+        /// tickets are counted; it overlaps the other TLS 1.3 handshakes).</summary>
         private static readonly TimeSpan TicketWait = TimeSpan.FromMilliseconds(300);
 
         /// <summary>
@@ -36,6 +36,7 @@ namespace TlsTools.Scanning
             })).ToList();
             var ticketOptions = Handshake(target, options, TlsVersion.Tls13);
             ticketOptions.SessionTicketWait = TicketWait;
+            ticketOptions.CountAllTickets = true; // a count must not stop at a TCP segment boundary between tickets
             ticketOptions.CaptureTranscript = true;
             var ticketTask = runner.HandshakeAsync(ticketOptions, ct);
             var results = await Task.WhenAll(chainTasks).ConfigureAwait(false);

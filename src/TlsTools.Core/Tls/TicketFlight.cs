@@ -41,12 +41,12 @@ namespace TlsTools.Tls
     internal static class TicketFlight
     {
         /// <summary>Waits, and records on <paramref name="result"/> how long, why it stopped and how many tickets came.</summary>
-        public static async Task WaitAsync(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, HandshakeResult result)
+        public static async Task WaitAsync(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, HandshakeResult result, bool wholeBound = false)
         {
             var clock = Stopwatch.StartNew();
             try
             {
-                result.TicketWaitReason = await ReadFlight(pump, protocol, bound, clock).ConfigureAwait(false);
+                result.TicketWaitReason = await ReadFlight(pump, protocol, bound, clock, wholeBound).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -63,7 +63,7 @@ namespace TlsTools.Tls
             }
         }
 
-        private static async Task<TicketWaitReason> ReadFlight(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, Stopwatch clock)
+        private static async Task<TicketWaitReason> ReadFlight(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, Stopwatch clock, bool wholeBound)
         {
             while (true)
             {
@@ -73,7 +73,7 @@ namespace TlsTools.Tls
                 if (n < 0) return TicketWaitReason.WaitExpired;
                 if (n == 0 || protocol.IsClosed) return TicketWaitReason.ConnectionClosed;
                 if (pump.DiscardApplicationData() > 0) return TicketWaitReason.ApplicationData;
-                if (protocol.NewSessionTickets > 0 && pump.AtRecordBoundary && !pump.MoreBuffered) return TicketWaitReason.FlightComplete;
+                if (!wholeBound && protocol.NewSessionTickets > 0 && pump.AtRecordBoundary && !pump.MoreBuffered) return TicketWaitReason.FlightComplete;
             }
         }
     }

@@ -91,7 +91,7 @@ namespace TlsTools.Tls
                 var left = options.Timeout - total.Elapsed;
                 if (client.CertificateRequested && wait > TimeSpan.Zero && left > wait) wait = left;
                 if (client.Version == TlsVersion.Tls13 && wait > TimeSpan.Zero)
-                    await TicketFlight.WaitAsync(pump, protocol, wait, result).ConfigureAwait(false);
+                    await TicketFlight.WaitAsync(pump, protocol, wait, result, options.CountAllTickets && wait == options.SessionTicketWait).ConfigureAwait(false);
 
                 recorder.Enabled = false; // the closing alert is not part of the handshake
                 await pump.CloseAsync().ConfigureAwait(false);
