@@ -8,6 +8,12 @@
     after the start of the import the first cmdlet call (New-PrivateKey -Algorithm EcdsaP256) has returned, as wall
     time and as the process's CPU time (steadier on a loaded machine); with -Handshake also the first Invoke-TlsHandshake
     (TLS 1.3) against a local Start-TlsServer.
+    Each manifest is measured in two PowerShells (-PowerShell): 'Tool', the repository's `dotnet pwsh` (the powershell
+    dotnet tool package, whose own assemblies are IL only, so PowerShell's module import and parameter binding are
+    JIT-compiled in every new process), and 'Precompiled', a copy of that same PowerShell with its assemblies compiled
+    ReadyToRun as PowerShell's release packages ship them (made once by bench/New-PrecompiledPowerShell.ps1; about two
+    minutes). Beside TlsTools an empty script module is imported the same way ('(empty module)'): what PowerShell itself
+    costs for a first module import in that process.
     Prints every run, the median and the range, and the load average. Asserts nothing about time (the machine is shared
     and noisy).
 .EXAMPLE
@@ -16,7 +22,13 @@
 .EXAMPLE
     dotnet pwsh -NoProfile -File bench/Startup.Bench.ps1 -Count 10 -Manifest /tmp/old/TlsTools.psd1, ./TlsTools.psd1 -Handshake
 #>
-param([int] $Count = 10, [switch] $Handshake, [string[]] $Manifest = @((Join-Path (Split-Path $PSScriptRoot -Parent) 'TlsTools.psd1')))
+param(
+    [int] $Count = 10,
+    [switch] $Handshake,
+    [string[]] $Manifest = @((Join-Path (Split-Path $PSScriptRoot -Parent) 'TlsTools.psd1')),
+    [ValidateSet('Tool', 'Precompiled')] [string[]] $PowerShell = @('Tool', 'Precompiled'),
+    [switch] $NoBaseline
+)
 $ErrorActionPreference = 'Stop'
 
 # The child: times are taken inside the process so the runtime's own start-up does not count.
@@ -28,7 +40,7 @@ $sw = [Diagnostics.Stopwatch]::StartNew()
 Import-Module $Manifest
 $import = $sw.Elapsed.TotalMilliseconds
 $process.Refresh(); $importCpu = ($process.TotalProcessorTime - $cpu0).TotalMilliseconds
-$key = New-PrivateKey -Algorithm EcdsaP256
+if ($Manifest.EndsWith(".psd1")) { $key = New-PrivateKey -Algorithm EcdsaP256 }
 $first = $sw.Elapsed.TotalMilliseconds
 $process.Refresh(); $firstCpu = ($process.TotalProcessorTime - $cpu0).TotalMilliseconds
 $hs = $null
@@ -46,20 +58,38 @@ if ($Handshake -eq '1') {
 '@
 $childPath = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-startup-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.ps1')
 Set-Content -LiteralPath $childPath -Value $child
-$pwsh = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-$prefix = @()
-if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $prefix = @('pwsh') }   # `dotnet pwsh` (local tool)
+# The PowerShells: how to start each (the running one is `dotnet pwsh`, the repository's local tool, or a pwsh).
+$self = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+$shells = [ordered]@{}
+foreach ($kind in $PowerShell) {
+    $shells[$kind] = if ($kind -eq 'Tool') {
+        if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, 'pwsh') } else { @($self) }
+    } else {
+        $dll = & (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1')
+        @((Get-Command dotnet -CommandType Application | Select-Object -First 1).Source, $dll)
+    }
+}
+$emptyModule = $null
+$targets = @($Manifest)
+if (-not $NoBaseline) {
+    $emptyModule = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-empty-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.psm1')
+    Set-Content -LiteralPath $emptyModule -Value '# an empty module: what a first Import-Module costs PowerShell itself'
+    $targets += $emptyModule
+}
 $rows = @()
 try {
-    # Rounds alternate between the manifests, so a change in the machine's load hits each of them alike.
+    # Rounds alternate between the PowerShells and the manifests, so a change in the machine's load hits each alike.
     for ($i = 1; $i -le $Count; $i++) {
-        foreach ($m in $Manifest) {
-            $out = & $pwsh @prefix -NoProfile -NonInteractive -File $childPath -Manifest $m -Handshake ([int][bool]$Handshake)
+        foreach ($kind in $shells.Keys) {
+            foreach ($m in $targets) {
+            $exe = $shells[$kind][0]; $rest = @($shells[$kind] | Select-Object -Skip 1)
+            $out = & $exe @rest -NoProfile -NonInteractive -File $childPath -Manifest $m -Handshake ([int][bool]($Handshake -and $m -ne $emptyModule))
             $line = $out | Where-Object { "$_".StartsWith('RESULT ') } | Select-Object -Last 1
-            if (-not $line) { throw "Run $i ($m) printed no result:`n$($out -join "`n")" }
+            if (-not $line) { throw "Run $i ($kind, $m) printed no result:`n$($out -join "`n")" }
             $f = "$line".Split(' ')
             $rows += [pscustomobject]@{
-                Manifest         = $m
+                PowerShell       = $kind
+                Manifest         = if ($m -eq $emptyModule) { '(empty module)' } else { $m }
                 Run              = $i
                 ImportMs         = [math]::Round([double]$f[1], 1)
                 FirstCmdletMs    = [math]::Round([double]$f[2], 1)
@@ -67,15 +97,19 @@ try {
                 FirstCmdletCpuMs = [math]::Round([double]$f[4], 1)
                 FirstHandshakeMs = if ($f.Count -gt 5 -and $f[5]) { [math]::Round([double]$f[5], 1) } else { $null }
             }
+            }
         }
     }
-} finally { Remove-Item -LiteralPath $childPath -ErrorAction Ignore }
+} finally {
+    Remove-Item -LiteralPath $childPath -ErrorAction Ignore
+    if ($emptyModule) { Remove-Item -LiteralPath $emptyModule -ErrorAction Ignore }
+}
 
 function Get-Median([double[]] $v) { $s = $v | Sort-Object; if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-foreach ($m in $Manifest) {
-    Write-Host $m
-    $mine = @($rows | Where-Object Manifest -EQ $m)
+foreach ($group in $rows | Group-Object PowerShell, Manifest) {
+    Write-Host "$($group.Group[0].PowerShell) PowerShell, $($group.Group[0].Manifest)"
+    $mine = @($group.Group)
     foreach ($p in 'ImportMs', 'FirstCmdletMs', 'ImportCpuMs', 'FirstCmdletCpuMs', 'FirstHandshakeMs') {
         $v = @($mine.$p | Where-Object { $null -ne $_ })
         if ($v.Count) { Write-Host ("  {0,-17} median {1,7:N1} ms   min {2,7:N1}   max {3,7:N1}" -f $p, (Get-Median $v), ($v | Measure-Object -Minimum).Minimum, ($v | Measure-Object -Maximum).Maximum) }
