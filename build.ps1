@@ -56,7 +56,11 @@ function Invoke-ReadyToRun {
     $newestIl = ($il | Measure-Object LastWriteTimeUtc -Maximum).Maximum
     if (@($images).Count -eq @($il).Count -and ($images | Measure-Object LastWriteTimeUtc -Minimum).Minimum -ge $newestIl) { return }
     Write-Host "== ReadyToRun images ($rid)"
-    & dotnet publish (Join-Path $PSScriptRoot 'src/TlsTools.ReadyToRun/TlsTools.ReadyToRun.csproj') -c Release -r $rid -nologo -v quiet -clp:ErrorsOnly
+    # Against this PowerShell's own System.Management.Automation (the project file says why); compiled afresh, since
+    # the SDK's incremental check looks at the IL alone.
+    $powerShellDir = Split-Path ([psobject].Assembly.Location) -Parent
+    Remove-Item -Recurse -Force (Join-Path $PSScriptRoot "src/TlsTools.ReadyToRun/obj/Release/net10.0/$rid/R2R") -ErrorAction Ignore
+    & dotnet publish (Join-Path $PSScriptRoot 'src/TlsTools.ReadyToRun/TlsTools.ReadyToRun.csproj') -c Release -r $rid -nologo -v quiet -clp:ErrorsOnly "-p:PowerShellAssemblyDir=$powerShellDir"
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish of the ReadyToRun images failed ($LASTEXITCODE)" }
 }
 

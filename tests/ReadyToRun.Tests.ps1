@@ -56,6 +56,24 @@ Describe 'ReadyToRun images of the module' -Tag ReadyToRun {
         }
     }
 
+    It 'keep their code at run time: a first session JIT-compiles none of the cmdlets'' or the core''s methods' {
+        # The runtime drops precompiled code whose assumptions do not hold, e.g. the layout of PSCmdlet, which the
+        # cmdlet classes derive from (from outside the image): the cmdlets were once compiled against a reference
+        # assembly that the publish did not hand to crossgen2, and every cmdlet method was JIT-compiled in every
+        # session. The runtime's JIT summary (DOTNET_JitDisasmSummary) names each method it compiles.
+        $log = Join-Path $TestDrive 'jit.txt'
+        $env:DOTNET_JitDisasmSummary = '1'
+        $env:DOTNET_JitStdOutFile = $log
+        try {
+            $r = Invoke-ChildPwsh "`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n$Report"
+        } finally { Remove-Item Env:DOTNET_JitDisasmSummary, Env:DOTNET_JitStdOutFile }
+        $r.Subject | Should -Be 'CN=localhost'
+        $r.Cmdlets | Should -Be (Join-Path $R2r 'TlsTools.PowerShell.dll')
+        $compiled = @(Get-Content -LiteralPath $log | Where-Object { $_ -match 'JIT compiled ' })
+        $compiled.Count | Should -BeGreaterThan 10 -Because 'the summary lists what PowerShell itself compiles'
+        $compiled | Where-Object { $_ -match 'JIT compiled TlsTools\.(PowerShell|Core)\.' } | Should -BeNullOrEmpty
+    }
+
     It 'are passed over for the IL when an image is not the same build (stale), and the module still works' {
         # A copy of the module whose Core image is in fact another assembly's image (another MVID).
         $copy = Join-Path $TestDrive 'stale'
