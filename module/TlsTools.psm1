@@ -12,18 +12,19 @@ $binDirectory = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 # PowerShell's own Import-Module, whatever else is loaded (GetCmdlet: no command discovery at import).
 $importModule = $ExecutionContext.InvokeCommand.GetCmdlet('Microsoft.PowerShell.Core\Import-Module')
 $acceleratorNames = $null
+$loader = $null
 
 if ($PSEdition -eq 'Core') {
-    $loadedBefore = [bool]('TlsTools.Loader.ModuleLoadContext' -as [type])
-    if (-not $loadedBefore) {
-        # Assembly.LoadFrom, not Add-Type: Add-Type costs ~150 ms of its own machinery at every import.
-        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binDirectory, 'loader', 'TlsTools.Loader.dll'))
-    }
-    $assembly = [TlsTools.Loader.ModuleLoadContext]::LoadModule($binDirectory, 'TlsTools.PowerShell')
+    # Assembly.LoadFrom, not Add-Type: Add-Type costs ~150 ms of its own machinery at every import. It hands back the
+    # loader already loaded, if any. The type is taken from the assembly, not by name: PowerShell would look for a
+    # name it does not know in every loaded assembly, ignoring case (~10 ms at a first import).
+    $loader = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binDirectory, 'loader', 'TlsTools.Loader.dll')).GetType('TlsTools.Loader.ModuleLoadContext', $true)
+    $loadedBefore = $loader::IsLoaded($binDirectory)
+    $assembly = $loader::LoadModule($binDirectory, 'TlsTools.PowerShell')
     $inner = & $importModule -Assembly $assembly -PassThru
     # On a re-import in the same process PowerShell hands back the binary module it imported before from this
     # assembly without exporting its cmdlets to this module again (PowerShell issue 20710): export them here. Not at
-    # the first import in a process (no loader yet), which is spared these reads (~40 ms).
+    # the first import of this module folder in a process, which is spared these reads (~40 ms).
     if ($loadedBefore) {
         $mine = $ExecutionContext.SessionState.Module.ExportedCmdlets   # a new table at every read: read it once
         if ($mine.Count -lt $inner.ExportedCmdlets.Count) {
@@ -39,7 +40,7 @@ if ($PSEdition -eq 'Core') {
     # [TlsTools.Pki.Certificate], [TlsTools.Tls.TlsVersion]::Tls13 and the like: accelerators for the public types of
     # the core and the cmdlets, which do not resolve by name from the private context. They are process-wide; the
     # loader counts the imports so the last removal takes them away.
-    $acceleratorNames = [TlsTools.Loader.ModuleLoadContext]::AddModuleTypes($assembly, 'TlsTools.Core')
+    $acceleratorNames = $loader::AddModuleTypes($assembly, 'TlsTools.Core')
 }
 else {
     $assembly = (& $importModule -Name ([System.IO.Path]::Combine($binDirectory, 'TlsTools.PowerShell.dll')) -PassThru).ImplementingAssembly
@@ -50,5 +51,5 @@ $ExecutionContext.SessionState.Module.OnRemove = {
     # Stops the servers this session started. The assembly's IModuleAssemblyCleanup does the same when PowerShell
     # removes the binary module, but not after a re-import, where PowerShell no longer lists it under this module.
     $assembly.GetType('TlsTools.PowerShell.Infrastructure.TlsServerModuleCleanup', $true)::new().OnRemove($module)
-    if ($null -ne $acceleratorNames) { [TlsTools.Loader.ModuleLoadContext]::RemoveModuleTypes($acceleratorNames) }
-}   # bound to this module's scope already: $assembly and $acceleratorNames resolve there (no closure to build)
+    if ($null -ne $acceleratorNames) { $loader::RemoveModuleTypes($acceleratorNames) }
+}   # bound to this module's scope already: $assembly, $loader and $acceleratorNames resolve there (no closure to build)

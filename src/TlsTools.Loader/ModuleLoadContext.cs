@@ -93,6 +93,16 @@ namespace TlsTools.Loader
         }
 
         /// <summary>
+        /// Whether <see cref="LoadModule"/> has loaded from <paramref name="binDirectory"/> before in this process (a
+        /// re-import of the same module: PowerShell then hands back the binary module it imported before).
+        /// </summary>
+        public static bool IsLoaded(string binDirectory)
+        {
+            if (binDirectory is null) throw new ArgumentNullException(nameof(binDirectory));
+            lock (Sync) return Contexts.ContainsKey(Path.GetFullPath(binDirectory));
+        }
+
+        /// <summary>
         /// Counts an import of the module in any runspace of the process and returns the new count. Type accelerators
         /// are process-wide, so the root module removes its accelerators only when the last import goes away.
         /// </summary>
