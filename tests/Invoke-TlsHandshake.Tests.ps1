@@ -383,6 +383,29 @@ Describe 'Invoke-TlsHandshake output' {
         { $viewResult | ConvertTo-Json -Depth 8 -WarningAction SilentlyContinue } | Should -Not -Throw
     }
 
+    # Issue 16: the transcript is decoded when first read; each way of showing a result is the first reader here.
+    It 'a result whose transcript nobody read yet shows it through <_>' -ForEach 'Format-List', 'ConvertTo-Json', 'Export-Clixml' {
+        $fresh = Invoke-TlsHandshake 127.0.0.1 -Port $viewSrv.Port -SkipCertificateCheck -TimeoutSeconds 30
+        switch ($_) {
+            'Format-List' { ($fresh | Format-List | Out-String -Width 120) | Should -Match 'C:ClientHello' }
+            'ConvertTo-Json' {
+                $json = $fresh | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue | ConvertFrom-Json
+                $json.Transcript.Count | Should -BeGreaterThan 5
+                $json.Transcript[0].Explanation | Should -Match '^Client Hello: '
+            }
+            'Export-Clixml' {
+                $path = Join-Path $TestDrive 'fresh.clixml'
+                $fresh | Export-Clixml -LiteralPath $path -Depth 4
+                $back = Import-Clixml -LiteralPath $path
+                $back.Transcript.Count | Should -Be $fresh.Transcript.Count
+                $back.Transcript[0].Explanation | Should -Match '^Client Hello: '
+            }
+        }
+        $again = $fresh.Transcript
+        $again.Count | Should -BeGreaterThan 5
+        [object]::ReferenceEquals($again, $fresh.Transcript) | Should -BeTrue
+    }
+
     It 're-runs from an earlier result piped in (HostName and Port by property name)' {
         $again = $viewResult | Invoke-TlsHandshake -SkipCertificateCheck -TimeoutSeconds 30
         $again.Port | Should -Be $viewResult.Port

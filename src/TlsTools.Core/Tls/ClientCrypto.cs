@@ -12,7 +12,8 @@ namespace TlsTools.Tls
     /// TlsTools completes the handshake and reports the missing staple itself, as a chain-validation failure with its own
     /// check name (<see cref="Validation.ValidationCheck.MustStaple"/>; see <see cref="Stapling"/>), so the user sees what
     /// the server did. A TLS 1.3 ECDSA CertificateVerify is checked by the platform's ECDSA where it serves
-    /// (<see cref="PlatformTls13Verifier"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
+    /// (<see cref="PlatformTls13Verifier"/>), a TLS 1.2 ECDSA ServerKeyExchange likewise (<see cref="PlatformTls12Verifier"/>),
+    /// each with one platform key per distinct server key (<see cref="PlatformServerKeys"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
     /// </summary>
     internal class ClientCrypto : BcTlsCrypto
     {
@@ -38,10 +39,19 @@ namespace TlsTools.Tls
                 if (SignatureScheme.IsECDsa(signatureScheme) && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters)
                 {
                     ValidateKeyUsage(Org.BouncyCastle.Asn1.X509.KeyUsage.DigitalSignature);
-                    var verifier = PlatformTls13Verifier.TryCreate(GetPubKeyEC(), signatureScheme, () => base.CreateVerifier(signatureScheme));
+                    var verifier = PlatformTls13Verifier.TryCreate(PlatformServerKeys.Canonical(GetPubKeyEC()), signatureScheme, () => base.CreateVerifier(signatureScheme));
                     if (verifier != null) return verifier;
                 }
                 return base.CreateVerifier(signatureScheme);
+            }
+
+            // TLS 1.2 ECDSA ServerKeyExchange on the platform's ECDSA where it serves (PlatformTls12Verifier), else BouncyCastle's.
+            public override TlsVerifier CreateVerifier(short signatureAlgorithm)
+            {
+                var verifier = base.CreateVerifier(signatureAlgorithm); // BouncyCastle's checks (key usage, key type) first
+                return signatureAlgorithm == SignatureAlgorithm.ecdsa && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters
+                    ? new PlatformTls12Verifier(PlatformServerKeys.Canonical(GetPubKeyEC()), verifier)
+                    : verifier;
             }
         }
     }

@@ -140,8 +140,13 @@ namespace TlsTools.Tls
 
         private static void Fill(HandshakeResult result, TranscriptRecorder recorder, RunnerClient client, System.Collections.Generic.List<TranscriptMessage> preamble)
         {
-            var transcript = recorder.Decode(out var ctx);
-            result.Transcript = preamble.Count == 0 ? transcript : preamble.Concat(transcript).ToArray();
+            // The result's own fields now; the transcript when it is first read (most callers never read it).
+            var ctx = recorder.Facts();
+            result.SetTranscript(() =>
+            {
+                var transcript = recorder.Decode(out _);
+                return preamble.Count == 0 ? transcript : preamble.Concat(transcript).ToArray();
+            });
             result.TlsVersion = client.Version ?? ctx.Version;
             int? suite = client.CipherSuite ?? ctx.CipherSuite;
             if (suite != null)

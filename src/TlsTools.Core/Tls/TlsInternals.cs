@@ -235,6 +235,41 @@ namespace TlsTools.Tls
             }
         }
 
+        /// <summary>
+        /// What a whole decode (<see cref="Decode"/>) would leave in its context for the result's own fields (version,
+        /// suite, group, the server's signature scheme, ALPN, CertificateRequested, ClientCertificateSent), found by
+        /// decoding only the messages that set those fields or what they are read with (ServerHello/HelloRetryRequest,
+        /// EncryptedExtensions, ServerKeyExchange, CertificateRequest, CertificateVerify, the client's Certificate), in the
+        /// same order with the same decoders. The others (ClientHello, the server's certificates, Finished, tickets, records)
+        /// touch none of them and are left for the transcript, decoded when it is read.
+        /// </summary>
+        public DecodeContext Facts()
+        {
+            var context = new DecodeContext();
+            foreach (var (s, ct, data, _) in Items)
+                if (ct == ContentType.handshake && CarriesFacts(s, data))
+                    TranscriptDecoder.DecodeRecordMessage(s, ct, data, context);
+            return context;
+        }
+
+        private static bool CarriesFacts(Sender sender, byte[] message)
+        {
+            if (message.Length == 0) return false;
+            switch ((short)message[0])
+            {
+                case HandshakeType.server_hello:
+                case HandshakeType.encrypted_extensions:
+                case HandshakeType.server_key_exchange:
+                case HandshakeType.certificate_request:
+                case HandshakeType.certificate_verify:
+                    return true;
+                case HandshakeType.certificate:
+                    return sender == Sender.Client;
+                default:
+                    return false;
+            }
+        }
+
         public TranscriptMessage[] Decode(out DecodeContext context)
         {
             context = new DecodeContext();

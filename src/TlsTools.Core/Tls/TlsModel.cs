@@ -252,7 +252,51 @@ namespace TlsTools.Tls
         /// <summary>"Received" or "Sent" for <see cref="Alert"/>.</summary>
         public string? AlertDirection { get; internal set; }
 
-        public TranscriptMessage[] Transcript { get; internal set; } = Array.Empty<TranscriptMessage>();
+        /// <summary>The handshake's messages in order, decoded. The client decodes them on the first read of this property
+        /// (once, also when several threads read it at once), not during the handshake: a caller that never looks at the
+        /// transcript does not pay for it.</summary>
+        public TranscriptMessage[] Transcript
+        {
+            get
+            {
+                var transcript = System.Threading.Volatile.Read(ref _transcript);
+                if (transcript != null) return transcript;
+                lock (_transcriptLock)
+                {
+                    if (_transcript == null)
+                    {
+                        System.Threading.Volatile.Write(ref _transcript, _decodeTranscript!());
+                        _decodeTranscript = null;
+                    }
+                    return _transcript!;
+                }
+            }
+            internal set
+            {
+                lock (_transcriptLock)
+                {
+                    _decodeTranscript = null;
+                    System.Threading.Volatile.Write(ref _transcript, value ?? throw new ArgumentNullException(nameof(value)));
+                }
+            }
+        }
+
+        private readonly object _transcriptLock = new object();
+        private TranscriptMessage[]? _transcript = Array.Empty<TranscriptMessage>();
+        private Func<TranscriptMessage[]>? _decodeTranscript;
+
+        /// <summary>Sets <see cref="Transcript"/> to what <paramref name="decode"/> returns, called on its first read.</summary>
+        internal void SetTranscript(Func<TranscriptMessage[]> decode)
+        {
+            lock (_transcriptLock)
+            {
+                _decodeTranscript = decode ?? throw new ArgumentNullException(nameof(decode));
+                System.Threading.Volatile.Write(ref _transcript, null);
+            }
+        }
+
+        /// <summary>True until <see cref="Transcript"/> has been decoded (tests).</summary>
+        internal bool TranscriptPending => System.Threading.Volatile.Read(ref _transcript) == null;
 
         /// <summary>The chain validation of <see cref="Certificates"/>, when <see cref="HandshakeValidation.Validate"/> ran; null otherwise.</summary>
         public TlsTools.Validation.ChainValidationResult? Validation { get; internal set; }

@@ -31,7 +31,7 @@ namespace TlsTools.Core.Tests.Tls
             { "P-521", SignatureScheme.ecdsa_secp521r1_sha512 },
         };
 
-        private static AsymmetricCipherKeyPair NewKey(string curve)
+        internal static AsymmetricCipherKeyPair NewKey(string curve)
         {
             var oid = curve switch { "P-256" => SecObjectIdentifiers.SecP256r1, "P-384" => SecObjectIdentifiers.SecP384r1, _ => SecObjectIdentifiers.SecP521r1 };
             var generator = new ECKeyPairGenerator();
