@@ -19,9 +19,13 @@
     Fresh sessions (TLS 1.3, -FreshRounds rounds): a new pwsh imports the module and makes 1,000 sequential
     Invoke-TlsHandshake calls (one call per handshake, as a script that checks hosts does); the rate over its first 10,
     100 and 1,000 calls (import not counted) is set beside `openssl s_time -new` run right after it against the same
-    server, round by round, so both see the same load.
+    server, round by round, so both see the same load. Each round runs in each PowerShell of -PowerShell: 'Tool', the
+    repository's `dotnet pwsh` (IL only: PowerShell JIT-compiles its own binding code in every new process), and
+    'Precompiled', the same PowerShell precompiled as its release packages are (bench/New-PrecompiledPowerShell.ps1,
+    made once; see bench/Startup.Bench.ps1).
 #>
-param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10, [int] $FreshRounds = 3, [int] $Rounds = 3, [int] $WarmUp = 1000, [switch] $SkipConcurrent)
+param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10, [int] $FreshRounds = 3, [int] $Rounds = 3, [int] $WarmUp = 1000, [switch] $SkipConcurrent,
+    [ValidateSet('Tool', 'Precompiled')] [string[]] $PowerShell = @('Tool', 'Precompiled'))
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path $PSScriptRoot -Parent
 Import-Module (Join-Path $repo 'TlsTools.psd1') -Force
@@ -110,24 +114,38 @@ for ($i = 1; $i -le 1000; $i++) {
     if ($i -in 10, 100, 1000) { "AT $i $($sw.Elapsed.TotalMilliseconds)" }
 }
 '@
-                $pwsh = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-                $prefix = @()
-                if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $prefix = @('pwsh') }   # `dotnet pwsh` (local tool)
-                for ($round = 1; $round -le $FreshRounds; $round++) {
-                    $out = & $pwsh @prefix -NoProfile -NonInteractive -File $child -Manifest (Join-Path $repo 'TlsTools.psd1') -Port $srv.Port
-                    $at = @{}
-                    foreach ($line in $out) { if ("$line" -match '^AT (\d+) ([\d.]+)') { $at[[int]$Matches[1]] = [double]$Matches[2] } }
-                    $st = Invoke-Peer openssl 's_time', '-connect', $target, '-new', $flag, '-time', '5' -TimeoutSeconds 60
-                    $peerRate = if ($st.Output -match '(\d+) connections in (\d+) real seconds') { [int]$Matches[1] / [double]$Matches[2] } else { [double]::NaN }
-                    foreach ($n in 10, 100, 1000) {
-                        if (-not $at.ContainsKey($n)) { Write-Warning "fresh round ${round}: no figure for $n calls: $($out -join ' ')"; continue }
-                        $rate = $n / ($at[$n] / 1000)
-                        $rows += [pscustomobject]@{ Version = $version; Measure = "fresh pwsh round $round, first $n calls"; Handshakes = $n; Failures = 0
-                            WallSeconds = [math]::Round($at[$n] / 1000, 2); PerSecond = [math]::Round($rate, 1); AvgHandshakeMs = $null
-                            VsOpenSsl = [math]::Round($rate / $peerRate, 2) }
+                # The PowerShells: the running one (`dotnet pwsh`, the repository's local tool, or a pwsh) and its precompiled copy.
+                $self = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+                $shells = [ordered]@{}
+                foreach ($kind in $(if ($FreshRounds -gt 0) { $PowerShell })) {
+                    $shells[$kind] = if ($kind -eq 'Tool') {
+                        if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, 'pwsh') } else { @($self) }
+                    } else {
+                        @((Get-Command dotnet -CommandType Application | Select-Object -First 1).Source, (& (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1')))
                     }
+                }
+                for ($round = 1; $round -le $FreshRounds; $round++) {
+                    $roundRows = @()
+                    foreach ($kind in $shells.Keys) {
+                        $exe = $shells[$kind][0]; $rest = @($shells[$kind] | Select-Object -Skip 1)
+                        $out = & $exe @rest -NoProfile -NonInteractive -File $child -Manifest (Join-Path $repo 'TlsTools.psd1') -Port $srv.Port
+                        $at = @{}
+                        foreach ($line in $out) { if ("$line" -match '^AT (\d+) ([\d.]+)') { $at[[int]$Matches[1]] = [double]$Matches[2] } }
+                        foreach ($n in 10, 100, 1000) {
+                            if (-not $at.ContainsKey($n)) { Write-Warning "fresh round ${round} (${kind}): no figure for $n calls: $($out -join ' ')"; continue }
+                            $roundRows += [pscustomobject]@{ Version = $version; Measure = "fresh $kind pwsh round $round, first $n calls"; Handshakes = $n; Failures = 0
+                                WallSeconds = [math]::Round($at[$n] / 1000, 2); PerSecond = [math]::Round($n / ($at[$n] / 1000), 1); AvgHandshakeMs = $null }
+                        }
+                    }
+                    # s_time's own "in N real seconds" counts whole seconds: its wall time is taken here (as above).
+                    $sw = [Diagnostics.Stopwatch]::StartNew()
+                    $st = Invoke-Peer openssl 's_time', '-connect', $target, '-new', $flag, '-time', '5' -TimeoutSeconds 60
+                    $sw.Stop()
+                    $peerRate = if ($st.Output -match '(\d+) connections in (\d+) real seconds') { [int]$Matches[1] / $sw.Elapsed.TotalSeconds } else { [double]::NaN }
+                    foreach ($row in $roundRows) { $row | Add-Member VsOpenSsl ([math]::Round($row.PerSecond / $peerRate, 2)) }
+                    $rows += $roundRows
                     $rows += [pscustomobject]@{ Version = $version; Measure = "openssl s_time -new after round $round"; Handshakes = $null; Failures = $null
-                        WallSeconds = 5; PerSecond = [math]::Round($peerRate, 1); AvgHandshakeMs = $null }
+                        WallSeconds = [math]::Round($sw.Elapsed.TotalSeconds, 2); PerSecond = [math]::Round($peerRate, 1); AvgHandshakeMs = $null }
                 }
             }
         } finally { $srv | Stop-TestProcess | Out-Null }
