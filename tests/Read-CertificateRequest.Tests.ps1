@@ -81,6 +81,18 @@ Describe 'Read-CertificateRequest over many files' {
         $got[23].Subject | Should -Be 'CN=host24.example.test'
     }
 
+    It 'reads a PEM bundle (a file, or its lines piped from Get-Content) in file order; a bad block fails it as before' {
+        $good = @($files | Where-Object { $_ -ne $bad })
+        $bundle = Join-Path $TestDrive 'bundle.csr'
+        Get-Content -LiteralPath $good | Set-Content -LiteralPath $bundle
+        $want = @($expected | Where-Object { $_ -notlike 'error:*' })
+        @(Read-CertificateRequest -LiteralPath $bundle | ForEach-Object Subject) | Should -Be $want
+        @(Get-Content -LiteralPath $bundle | Read-CertificateRequest | ForEach-Object Subject) | Should -Be $want
+        $broken = Join-Path $TestDrive 'broken.csr'
+        Get-Content -LiteralPath ($good[0..9] + $bad + $good[10..19]) | Set-Content -LiteralPath $broken
+        Get-ErrorId { Read-CertificateRequest -LiteralPath $broken } | Should -Be 'InvalidCertificateRequest'
+    }
+
     It 'reads one file as before' {
         $r = Read-CertificateRequest -LiteralPath $files[0]
         $r.Subject | Should -Be 'CN=host01.example.test'

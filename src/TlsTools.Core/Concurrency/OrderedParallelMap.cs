@@ -116,4 +116,36 @@ namespace TlsTools.Concurrency
             }, token);
         }
     }
+
+    /// <summary>The one sizing of parallel work over many inputs: one input mapped per processor, four per processor held.</summary>
+    internal static class OrderedParallel
+    {
+        /// <summary>A map sized for this machine.</summary>
+        public static OrderedParallelMap<TIn, TOut> Create<TIn, TOut>(Func<TIn, CancellationToken, TOut> map, CancellationToken cancellationToken) =>
+            new OrderedParallelMap<TIn, TOut>(map, Environment.ProcessorCount, 4 * Environment.ProcessorCount, cancellationToken);
+
+        /// <summary>
+        /// Every input mapped, in parallel when there are several and more than one processor, the results in input order.
+        /// The first exception in input order is thrown (as a loop would throw it) and the work still outstanding is cancelled.
+        /// </summary>
+        public static List<TOut> Map<TIn, TOut>(IReadOnlyList<TIn> inputs, Func<TIn, TOut> map, CancellationToken cancellationToken)
+        {
+            var results = new List<TOut>(inputs.Count);
+            if (inputs.Count < 2 || Environment.ProcessorCount < 2)
+            {
+                foreach (var input in inputs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    results.Add(map(input));
+                }
+                return results;
+            }
+            using (var parallel = Create<TIn, TOut>((input, _) => map(input), cancellationToken))
+            {
+                foreach (var input in inputs) parallel.Add(input, results.Add);
+                parallel.Drain(results.Add);
+            }
+            return results;
+        }
+    }
 }

@@ -16,6 +16,6 @@ namespace TlsTools.PowerShell.Commands
         /// <summary>Each request's key is validated (an RSA modulus costs a full-size exponentiation): several files are read in parallel.</summary>
         protected override bool ReadsInParallel => true;
 
-        protected override IEnumerable<CertificateRequest> Parse(byte[] data, char[]? password) => PkiReader.ReadCertificateRequests(data);
+        protected override IEnumerable<CertificateRequest> Parse(byte[] data, char[]? password) => PkiReader.ReadCertificateRequests(data, StopToken);
     }
 }

@@ -21,6 +21,9 @@ namespace TlsTools.PowerShell.Infrastructure
         /// <summary>True when this cmdlet reads several files in parallel (its Parse must be thread-safe and need no password).</summary>
         protected virtual bool ReadsInParallel => false;
 
+        /// <summary>Cancelled by Ctrl+C: for a long parse (a bundle of many requests).</summary>
+        protected CancellationToken StopToken => _stop.Token;
+
         /// <summary>Reads a file now (one input) or in parallel (several), its result written in order.</summary>
         private void Read(string path)
         {
@@ -38,7 +41,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 }
                 return;
             }
-            _reads ??= new OrderedParallelMap<string, Action>((p, _) => ReadPath(p), Environment.ProcessorCount, 4 * Environment.ProcessorCount, _stop.Token);
+            _reads ??= OrderedParallel.Create<string, Action>((p, _) => ReadPath(p), _stop.Token);
             Stoppable(() => _reads.Add(path, Write));
         }
 

@@ -80,7 +80,7 @@ namespace TlsTools.PowerShell.Infrastructure
             var data = _text.Length > 0 ? Encoding.UTF8.GetBytes(_text.ToString()) : _bytes.ToArray();
             try
             {
-                Emit(data);
+                Stoppable(() => Emit(data));
             }
             catch (TlsToolsException e)
             {

@@ -159,6 +159,22 @@ namespace TlsTools.Tests.Concurrency
         }
 
         [Fact]
+        public void Map_gives_every_result_in_order_and_throws_the_first_exception_in_order()
+        {
+            var inputs = Enumerable.Range(0, 50).ToList();
+            Assert.Equal(inputs.Select(i => -i), OrderedParallel.Map(inputs, i => -i, CancellationToken.None));
+            var e = Assert.Throws<InvalidOperationException>(() => OrderedParallel.Map(inputs, i =>
+            {
+                if (i == 30) throw new InvalidOperationException("30");
+                if (i == 40) throw new InvalidOperationException("40"); // often fails first, but comes later
+                Thread.Sleep(1);
+                return i;
+            }, CancellationToken.None));
+            Assert.Equal("30", e.Message);
+            Assert.Empty(OrderedParallel.Map(new List<int>(), i => i, CancellationToken.None));
+        }
+
+        [Fact]
         public void Bounds_below_one_are_refused()
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => new OrderedParallelMap<int, int>((i, _) => i, 0, 1, CancellationToken.None));
