@@ -93,6 +93,11 @@ Describe 'Read-CertificateRequest over many files' {
         Get-ErrorId { Read-CertificateRequest -LiteralPath $broken } | Should -Be 'InvalidCertificateRequest'
     }
 
+    It 'ends early when the pipeline wants no more (Select-Object -First)' {
+        @(Read-CertificateRequest -LiteralPath $files | Select-Object -First 3 | ForEach-Object Subject) | Should -Be $expected[0..2]
+        @(Get-ChildItem -LiteralPath $dir -Filter *.csr | Sort-Object Name | Read-CertificateRequest | Select-Object -First 2 | ForEach-Object Subject) | Should -Be $expected[0..1]
+    }
+
     It 'reads one file as before' {
         $r = Read-CertificateRequest -LiteralPath $files[0]
         $r.Subject | Should -Be 'CN=host01.example.test'

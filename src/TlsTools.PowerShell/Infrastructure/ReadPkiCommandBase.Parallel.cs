@@ -82,11 +82,12 @@ namespace TlsTools.PowerShell.Infrastructure
 
         protected override void StopProcessing() => _stop.Cancel();
 
+        /// <summary>Cancels the reads still running (after -ErrorAction Stop, say). The token source is not disposed: reads that are
+        /// finishing on other threads may still look at its token.</summary>
         public void Dispose()
         {
             _stop.Cancel();
             _reads?.Dispose();
-            _stop.Dispose();
         }
     }
 }
