@@ -33,7 +33,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 CurrentPath = path;
                 try
                 {
-                    ReadPath(path)();
+                    Stoppable(() => ReadPath(path)());
                 }
                 finally
                 {
