@@ -7,10 +7,16 @@
     Both sides read the CSR files, check each request's signature, sign, and write the certificates to one PEM file.
     TlsTools also validates each RSA request key as BouncyCastle does (odd, no small factor, provably composite);
     openssl ca does not, but writes a copy of each certificate to its new_certs_dir and updates its index.
-    Each round runs TlsTools, then openssl, on the same files; the per-round ratios are printed with their median and range, and the
-    load average before and after (the machine is shared and noisy). Asserts nothing about time.
-    The requests' keys come from a pool of -KeyPool keys per algorithm made with openssl (each request is parsed and its
-    key validated anew; nothing is cached between requests).
+    Each round runs TlsTools, then TlsTools one file per call, then openssl, on the same files; the per-round ratios are
+    printed with their median and range, and the load average before and after (the machine is shared and noisy).
+    Asserts nothing about time.
+    TlsTools reads the files as a user would pass them (one -LiteralPath array): several files are read and validated in
+    parallel (issue 16). "one-by-one" is the same pipeline with one Read-CertificateRequest call per file, which reads
+    its single file inline as before issue 16 (plus a ForEach-Object step and a command call per file): the before/after
+    figure of the parallel read, in the same run.
+    The requests' keys come from a pool of -KeyPool distinct keys per algorithm made with openssl; each request is parsed
+    and its key validated anew (TlsTools has no cache of keys). Where a run has more requests than the pool has keys, the
+    output says how often a key repeats.
 .EXAMPLE
     dotnet pwsh -NoProfile -File bench/Pki.Bench.ps1 -Rounds 3
 .EXAMPLE
@@ -22,7 +28,7 @@ param(
     [string[]] $ExtraAlgorithm = @('Rsa3072', 'Rsa4096', 'Ed25519'),
     [int] $ExtraCount = 100,
     [int] $Rounds = 3,
-    [int] $KeyPool = 10,
+    [int] $KeyPool = 100,
     [switch] $SkipImport
 )
 $ErrorActionPreference = 'Stop'
@@ -45,12 +51,13 @@ foreach ($alg in ($plan | ForEach-Object { $_.Alg } | Select-Object -Unique)) {
     $dir = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-bench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $dir | Out-Null
     try {
-        # Keys by openssl (both sides read them), the CA certificate and the requests by TlsTools.
-        $keyFiles = 0..$KeyPool | ForEach-Object {
-            & openssl genpkey @($genpkey[$alg]) -out "$dir/key$_.pem" 2>$null
-            if ($LASTEXITCODE -ne 0) { throw "openssl genpkey $alg failed" }
-            "$dir/key$_.pem"
-        }
+        # Keys by openssl (both sides read them; made on every processor at once), the CA certificate and the requests by TlsTools.
+        $options = $genpkey[$alg]
+        $keyFiles = 0..$KeyPool | ForEach-Object -ThrottleLimit ([Environment]::ProcessorCount) -Parallel {
+            & openssl genpkey @($using:options) -out "$($using:dir)/key$_.pem" 2>$null
+            if ($LASTEXITCODE -ne 0) { throw "openssl genpkey failed" }
+            "$($using:dir)/key$_.pem"
+        } | Sort-Object { [int]($_ -replace '^.*key(\d+)\.pem$', '$1') }
         $ca = New-CaCertificate -Subject "CN=Bench CA $alg" -PrivateKey (Read-PrivateKey -LiteralPath $keyFiles[0])
         $ca | Save-Certificate -Path "$dir/ca.pem" | Out-Null
         Copy-Item $keyFiles[0] "$dir/ca.key"
@@ -86,12 +93,18 @@ commonName = supplied
         Read-CertificateRequest -LiteralPath $csrFiles[0] | New-Certificate -Issuer $ca -ValidityDays 90 | Out-Null
         foreach ($n in ($plan | Where-Object { $_.Alg -eq $alg } | ForEach-Object { $_.N })) {
             $files = $csrFiles[0..($n - 1)]
-            $ours = @(); $theirs = @(); $ratios = @()
+            if ($n -gt $KeyPool) { "note: $alg x $n requests from $KeyPool distinct keys (each key in ~$([math]::Ceiling($n / $KeyPool)) requests; no cache exists, each is validated anew)" }
+            $ours = @(); $single = @(); $theirs = @(); $ratios = @(); $singleRatios = @()
             for ($r = 0; $r -lt $Rounds; $r++) {
                 # One pipeline, as a user would write it: read the CSR files, issue, write the certificates to one PEM file.
                 $sw = [Diagnostics.Stopwatch]::StartNew()
                 Read-CertificateRequest -LiteralPath $files | New-Certificate -Issuer $ca -ValidityDays 90 | Save-Certificate -Path "$dir/tls-$n-$r.pem" | Out-Null
                 $sw.Stop(); $o = $n / $sw.Elapsed.TotalSeconds
+
+                # The same, one file per Read-CertificateRequest call (read inline, as before issue 16).
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                $files | ForEach-Object { Read-CertificateRequest -LiteralPath $_ } | New-Certificate -Issuer $ca -ValidityDays 90 | Save-Certificate -Path "$dir/one-$n-$r.pem" | Out-Null
+                $sw.Stop(); $s1 = $n / $sw.Elapsed.TotalSeconds
 
                 Remove-Item "$dir/ossl-out" -Recurse -ErrorAction Ignore; New-Item -ItemType Directory "$dir/ossl-out" | Out-Null
                 Set-Content "$dir/index.txt" -Value $null
@@ -102,17 +115,21 @@ commonName = supplied
                 $issued = (Get-ChildItem "$dir/ossl-out" -Filter *.pem).Count
                 if ($issued -ne $n) { throw "openssl ca issued $issued of $n" }
                 $t = $n / $sw.Elapsed.TotalSeconds
-                $ours += $o; $theirs += $t; $ratios += $o / $t
+                $ours += $o; $single += $s1; $theirs += $t; $ratios += $o / $t; $singleRatios += $s1 / $t
             }
-            $ourCount = ((Get-Content "$dir/tls-$n-0.pem") -match 'BEGIN CERTIFICATE').Count
-            if ($ourCount -ne $n) { throw "TlsTools issued $ourCount of $n" }
+            foreach ($kind in 'tls', 'one') {
+                $ourCount = ((Get-Content "$dir/$kind-$n-0.pem") -match 'BEGIN CERTIFICATE').Count
+                if ($ourCount -ne $n) { throw "TlsTools ($kind) issued $ourCount of $n" }
+            }
             [pscustomobject]@{
                 Algorithm      = $alg
                 Csrs           = $n
                 'TlsTools/s'   = [math]::Round((Median $ours), 0)
+                'one-by-one/s' = [math]::Round((Median $single), 0)
                 'openssl ca/s' = [math]::Round((Median $theirs), 0)
                 Ratio          = [math]::Round((Median $ratios), 2)
                 RatioRange     = '{0:N2}-{1:N2}' -f ($ratios | Measure-Object -Minimum).Minimum, ($ratios | Measure-Object -Maximum).Maximum
+                'Ratio one-by-one' = '{0:N2} ({1:N2}-{2:N2})' -f (Median $singleRatios), ($singleRatios | Measure-Object -Minimum).Minimum, ($singleRatios | Measure-Object -Maximum).Maximum
                 Rounds         = $Rounds
             }
         }

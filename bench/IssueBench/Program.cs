@@ -22,7 +22,10 @@ using TlsTools.Pki;
 //              checks with the Miller-Rabin rounds on the platform, the signature confirmed by the platform)
 //   issue      Issuance.CreateLeaf (certificate building + the CA's signature, as the module signs)
 //   pem        the new certificate's PEM
-// and, for the CA's private-key operation alone over 1 KB: BouncyCastle's managed signer vs the platform's (.NET).
+// and, for the CA's private-key operation alone over 1 KB: BouncyCastle's managed signer vs the platform's (.NET);
+// and, for RSA, the platform Miller-Rabin round of the key check split (issue 16): RSA.Create + ImportParameters with
+// exponent d = (n-1)/2^s, the first public operation, a second one on the same key, and the import again into one
+// reused RSA object.
 int count = 100;
 var algorithms = new List<KeyAlgorithm>();
 for (int i = 0; i < args.Length; i++)
@@ -73,7 +76,76 @@ foreach (var algorithm in algorithms)
     }
     Console.WriteLine($"{algorithm,-10} per request (ms, mean of {count}): parse {parse / count:N3}  keycheck {keycheck / count:N3}  csrverify {verify / count:N3}  " +
                       $"| read(all three) {read / count:N3}  issue {issue / count:N3}  pem {pem / count:N3}");
+    ParallelRead(algorithm, pems);
     SignOnly(algorithm, count);
+    if (algorithm.ToString().StartsWith("Rsa")) KeyCheckSplit(int.Parse(algorithm.ToString().Substring(3)), count);
+}
+
+// The same requests read one by one vs as one PEM bundle (parsed and validated in parallel, issue 16), alternating, 3 rounds;
+// with the process's CPU time, which shows whether the other processors were there to use (the machine is shared).
+static void ParallelRead(KeyAlgorithm algorithm, byte[][] pems)
+{
+    var bundle = pems.SelectMany(b => b).ToArray();
+    var process = Process.GetCurrentProcess();
+    for (int round = 0; round < 3; round++)
+    {
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        foreach (var bytes in pems) PkiReader.ReadCertificateRequests(bytes);
+        double one = sw.Elapsed.TotalMilliseconds;
+        process.Refresh();
+        double oneCpu = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        cpu = process.TotalProcessorTime;
+        sw.Restart();
+        if (PkiReader.ReadCertificateRequests(bundle).Count != pems.Length) throw new InvalidOperationException("bundle");
+        double all = sw.Elapsed.TotalMilliseconds;
+        process.Refresh();
+        double allCpu = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        Console.WriteLine($"{algorithm,-10} read {pems.Length}: one by one {pems.Length * 1000 / one:N0}/s (cpu/wall {oneCpu / one:N2})  " +
+                          $"bundle in parallel on {Environment.ProcessorCount} processors {pems.Length * 1000 / all:N0}/s (cpu/wall {allCpu / all:N2})  speedup {one / all:N2}x");
+    }
+}
+
+// Where the platform's Miller-Rabin round spends its time, per modulus (each key a few times: the import is per key).
+static void KeyCheckSplit(int bits, int count)
+{
+    var moduli = Enumerable.Range(0, Math.Min(count, 10)).Select(_ =>
+    {
+        using var key = RSA.Create(bits);
+        return new Org.BouncyCastle.Math.BigInteger(1, key.ExportParameters(false).Modulus);
+    }).ToArray();
+    var message = new byte[1];
+    double create = 0, import = 0, first = 0, second = 0, reuse = 0;
+    using var shared = RSA.Create();
+    for (int round = 0; round < 2; round++) // the first round warms the JIT; the second is reported
+    {
+        create = import = first = second = reuse = 0;
+        var sw = new Stopwatch();
+        for (int i = 0; i < count; i++)
+        {
+            var n = moduli[i % moduli.Length];
+            var nMinusOne = n.Subtract(Org.BouncyCastle.Math.BigInteger.One);
+            var parameters = new RSAParameters { Modulus = n.ToByteArrayUnsigned(), Exponent = nMinusOne.ShiftRight(nMinusOne.GetLowestSetBit()).ToByteArrayUnsigned() };
+            sw.Restart();
+            using var rsa = RSA.Create();
+            create += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            rsa.ImportParameters(parameters);
+            import += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            rsa.Encrypt(message, RSAEncryptionPadding.Pkcs1);
+            first += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            rsa.Encrypt(message, RSAEncryptionPadding.Pkcs1);
+            second += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            shared.ImportParameters(parameters);
+            reuse += sw.Elapsed.TotalMilliseconds;
+        }
+    }
+    Console.WriteLine($"{"",-10} key check split (ms, mean of {count}): RSA.Create {create / count:N3}  ImportParameters(n, d) {import / count:N3}  " +
+                      $"first public op {first / count:N3}  second {second / count:N3}  | import into a reused RSA {reuse / count:N3}");
 }
 
 // The CA's private-key operation alone: BouncyCastle's managed signer vs the platform's, over the same 1 KB.

@@ -13,6 +13,9 @@ namespace TlsTools.PowerShell.Commands
     {
         protected override string What => "certificate request";
 
-        protected override IEnumerable<CertificateRequest> Parse(byte[] data, char[]? password) => PkiReader.ReadCertificateRequests(data);
+        /// <summary>Each request's key is validated (an RSA modulus costs a full-size exponentiation): several files are read in parallel.</summary>
+        protected override bool ReadsInParallel => true;
+
+        protected override IEnumerable<CertificateRequest> Parse(byte[] data, char[]? password) => PkiReader.ReadCertificateRequests(data, StopToken);
     }
 }

@@ -11,8 +11,9 @@ namespace TlsTools.PowerShell.Infrastructure
     /// The shared shape of the Read- cmdlets: -Path (wildcards), -LiteralPath (alias PSPath, by property name, so
     /// Get-ChildItem pipes in), or -InputObject: PEM text (lines are gathered, as Get-Content sends them), bytes, files, or
     /// strings that name existing files ('./leaf.pem' | Read-Certificate; Get-Content list.txt | Read-Certificate).
+    /// A cmdlet may read its files in parallel (ReadPkiCommandBase.Parallel.cs), writing results and errors in input order.
     /// </summary>
-    public abstract class ReadPkiCommandBase<T> : TlsToolsCmdlet
+    public abstract partial class ReadPkiCommandBase<T> : TlsToolsCmdlet
     {
         protected const string PathSet = "Path";
         protected const string LiteralPathSet = "LiteralPath";
@@ -39,7 +40,7 @@ namespace TlsTools.PowerShell.Infrastructure
         /// <summary>What this cmdlet reads, for messages ("certificate", "private key").</summary>
         protected abstract string What { get; }
 
-        /// <summary>The file being read, while one is (for messages about it); null for pipeline text and bytes.</summary>
+        /// <summary>The file being read, while one is (for messages about it); null for pipeline text and bytes, and when files are read in parallel.</summary>
         protected string? CurrentPath { get; private set; }
 
         /// <summary>An item read from a file, given the chance to remember the file (Certificate.Path).</summary>
@@ -58,11 +59,12 @@ namespace TlsTools.PowerShell.Infrastructure
                 return;
             }
             foreach (var path in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
-                ReadPath(path);
+                Read(path);
         }
 
         protected override void EndProcessing()
         {
+            DrainReads();
             if (ParameterSetName != InputObjectSet) return;
             if (_text.Length > 0 && _bytes.Length > 0)
             {
@@ -78,7 +80,7 @@ namespace TlsTools.PowerShell.Infrastructure
             var data = _text.Length > 0 ? Encoding.UTF8.GetBytes(_text.ToString()) : _bytes.ToArray();
             try
             {
-                Emit(data);
+                Stoppable(() => Emit(data));
             }
             catch (TlsToolsException e)
             {
@@ -86,28 +88,31 @@ namespace TlsTools.PowerShell.Infrastructure
             }
         }
 
-        /// <summary>Reads one file and writes what it holds; an unreadable file is reported and the next one is read.</summary>
-        private void ReadPath(string path)
+        /// <summary>
+        /// Reads one file and parses it (on any thread); returns what writes the result on the pipeline thread: the items,
+        /// or the error of an unreadable file (then the next file is read).
+        /// </summary>
+        private Action ReadPath(string path)
         {
-            CurrentPath = path;
             try
             {
-                Emit(ReadFile(path), path);
+                var items = WithPassword(InputPassword, pw => new List<T>(Parse(ReadFile(path), pw)));
+                return () =>
+                {
+                    foreach (var item in items) WriteObject(FromFile(item, path));
+                };
             }
             catch (TlsToolsException e)
             {
-                WriteFailure(WithPath(e, path), path);
-            }
-            finally
-            {
-                CurrentPath = null;
+                var record = ErrorRecords.From(WithPath(e, path), path);
+                return () => WriteError(record);
             }
         }
 
-        private void Emit(byte[] data, string? path = null)
+        private void Emit(byte[] data)
         {
             foreach (var item in WithPassword(InputPassword, pw => new List<T>(Parse(data, pw))))
-                WriteObject(path == null ? item : FromFile(item, path));
+                WriteObject(item);
         }
 
         /// <summary>
@@ -172,7 +177,7 @@ namespace TlsTools.PowerShell.Infrastructure
                         return;
                     }
                     _readFiles = true;
-                    foreach (var file in files) ReadPath(file);
+                    foreach (var file in files) Read(file);
                     return;
                 case byte[] b:
                     _bytes.Write(b, 0, b.Length);
@@ -182,7 +187,7 @@ namespace TlsTools.PowerShell.Infrastructure
                     return;
                 case FileInfo file:
                     _readFiles = true;
-                    ReadPath(file.FullName);
+                    Read(file.FullName);
                     return;
                 case object[] array:
                     foreach (var element in array) Gather(element);

@@ -11,7 +11,10 @@ namespace TlsTools.PowerShell.Infrastructure
     public abstract class TlsToolsCmdlet : PSCmdlet
     {
         /// <summary>Reports a failed input and goes on with the next one.</summary>
-        protected void WriteFailure(TlsToolsException e, object? target = null) => WriteError(ErrorRecords.From(e, target));
+        protected void WriteFailure(TlsToolsException e, object? target = null) => WriteInputError(ErrorRecords.From(e, target));
+
+        /// <summary>Writes an input's error; a cmdlet whose results trail its inputs (read in parallel) keeps the error's place.</summary>
+        protected virtual void WriteInputError(ErrorRecord record) => WriteError(record);
 
         /// <summary>Stops the command: the call itself cannot be carried out.</summary>
         protected void Terminate(TlsToolsException e, object? target = null) => ThrowTerminatingError(ErrorRecords.From(e, target));
@@ -53,7 +56,7 @@ namespace TlsTools.PowerShell.Infrastructure
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(new ErrorRecord(e, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+                    WriteInputError(new ErrorRecord(e, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
                     continue;
                 }
                 foreach (var p in resolved) yield return p;
