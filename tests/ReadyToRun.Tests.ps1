@@ -60,16 +60,24 @@ Describe 'ReadyToRun images of the module' -Tag ReadyToRun {
         # The runtime drops precompiled code whose assumptions do not hold, e.g. the layout of PSCmdlet, which the
         # cmdlet classes derive from (from outside the image): the cmdlets were once compiled against a reference
         # assembly that the publish did not hand to crossgen2, and every cmdlet method was JIT-compiled in every
-        # session. The runtime's JIT summary (DOTNET_JitDisasmSummary) names each method it compiles.
-        $log = Join-Path $TestDrive 'jit.txt'
+        # session. The runtime's JIT summary (DOTNET_JitDisasmSummary, on standard output) names each method it
+        # compiles; the child's report goes to a file, since the JIT's lines and PowerShell's share that output.
+        $reportFile = Join-Path $TestDrive 'report.json'
+        $pwsh = Get-ChildPwshCommand
+        $command = "`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n$Report | Set-Content -LiteralPath '$reportFile'"
         $env:DOTNET_JitDisasmSummary = '1'
-        $env:DOTNET_JitStdOutFile = $log
         try {
-            $r = Invoke-ChildPwsh "`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n$Report"
-        } finally { Remove-Item Env:DOTNET_JitDisasmSummary, Env:DOTNET_JitStdOutFile }
+            $child = Start-TestProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $command))
+        } finally { Remove-Item Env:DOTNET_JitDisasmSummary }
+        $child.Stdout = $child.Process.StandardOutput.ReadToEndAsync()
+        $exited = $child.Process.WaitForExit(120000)
+        $exit = if ($exited) { $child.Process.ExitCode } else { -1 }
+        $text = $child | Stop-TestProcess
+        $exit | Should -Be 0 -Because "the child pwsh printed:`n$(($text -split "`n" | Where-Object { $_ -notmatch 'JIT compiled ' }) -join "`n")"
+        $r = Get-Content -LiteralPath $reportFile -Raw | ConvertFrom-Json
         $r.Subject | Should -Be 'CN=localhost'
         $r.Cmdlets | Should -Be (Join-Path $R2r 'TlsTools.PowerShell.dll')
-        $compiled = @(Get-Content -LiteralPath $log | Where-Object { $_ -match 'JIT compiled ' })
+        $compiled = @($text -split "`n" | Where-Object { $_ -match 'JIT compiled ' })
         $compiled.Count | Should -BeGreaterThan 10 -Because 'the summary lists what PowerShell itself compiles'
         $compiled | Where-Object { $_ -match 'JIT compiled TlsTools\.(PowerShell|Core)\.' } | Should -BeNullOrEmpty
     }
