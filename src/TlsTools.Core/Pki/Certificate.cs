@@ -106,8 +106,8 @@ namespace TlsTools.Pki
         // The readers accept a certificate whose key or extensions cannot be parsed (validation reports them), so every
         // property below that parses lazily answers "unreadable" (null, empty, 0, false) instead of throwing.
 
-        public string KeyAlgorithm => Tolerant(() => KeyInfo.Describe(Bc.GetPublicKey()), e => "unreadable public key (" + e.Message + ")");
-        public int KeySize => Tolerant(() => KeyInfo.KeySize(Bc.GetPublicKey()), _ => 0);
+        public string KeyAlgorithm => Tolerant(() => KeyInfo.Describe(PublicKeyParameters), e => "unreadable public key (" + e.Message + ")");
+        public int KeySize => Tolerant(() => KeyInfo.KeySize(PublicKeyParameters), _ => 0);
         public string SignatureAlgorithm => SignatureNames.Describe(Bc.SigAlgOid, Bc.SigAlgName);
         public int Version => Bc.Version;
 
@@ -127,7 +127,7 @@ namespace TlsTools.Pki
             }
         }
 
-        public bool IsSelfSigned => Tolerant(() => Bc.SubjectDN.Equivalent(Bc.IssuerDN) && SignatureVerifiesWith(Bc.GetPublicKey()), _ => false);
+        public bool IsSelfSigned => Tolerant(() => Bc.SubjectDN.Equivalent(Bc.IssuerDN) && SignatureVerifiesWith(PublicKeyParameters), _ => false);
 
         /// <summary>keyUsage bits by name, e.g. DigitalSignature, KeyCertSign; empty when absent.</summary>
         public string[] KeyUsage
@@ -183,8 +183,17 @@ namespace TlsTools.Pki
         public PrivateKey? PrivateKey { get; }
 
         /// <summary>SHA-256 of the SubjectPublicKeyInfo, uppercase hex (matches <see cref="Pki.PrivateKey.PublicKeySha256"/>).</summary>
-        public string PublicKeySha256 => Tolerant(() => Pki.PrivateKey.ComputePublicKeySha256(Bc.GetPublicKey()),
+        public string PublicKeySha256 => Tolerant(() => Pki.PrivateKey.ComputePublicKeySha256(PublicKeyParameters),
             _ => Digest(new Sha256Digest(), Bc.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der)));
+
+        /// <summary>
+        /// The certificate's public key, validated once per process for each distinct key (<see cref="Crypto.PublicKeys.Of"/>).
+        /// Throws as BouncyCastle's key parsing does for a key it refuses.
+        /// </summary>
+        internal Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyParameters =>
+            _publicKeyParameters ??= Crypto.PublicKeys.Of(Bc.CertificateStructure.SubjectPublicKeyInfo);
+
+        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _publicKeyParameters;
 
         /// <summary>The DER encoding (a copy). A method, not a property, so ConvertTo-Json stays readable.</summary>
         public byte[] GetRawData() => (byte[])_der.Clone();

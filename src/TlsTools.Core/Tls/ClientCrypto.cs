@@ -1,3 +1,4 @@
+using System;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
@@ -32,6 +33,23 @@ namespace TlsTools.Tls
 
             public override byte[]? GetExtension(DerObjectIdentifier extensionOid) =>
                 TlsObjectIdentifiers.id_pe_tlsfeature.Equals(extensionOid) ? null : base.GetExtension(extensionOid);
+
+            private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _publicKey;
+
+            // BouncyCastle parses (and, for RSA, validates in managed code) the key again at every call, several times
+            // per handshake: here once per certificate, and once per process for each distinct key (PublicKeys.Of).
+            protected override Org.BouncyCastle.Crypto.AsymmetricKeyParameter GetPublicKey()
+            {
+                if (_publicKey != null) return _publicKey;
+                try
+                {
+                    return _publicKey = Pki.Crypto.PublicKeys.Of(SubjectPublicKeyInfo);
+                }
+                catch (Exception e)
+                {
+                    throw new TlsFatalAlert(AlertDescription.unsupported_certificate, e);   // as BouncyCastle's own
+                }
+            }
 
             // TLS 1.3 ECDSA CertificateVerify on the platform's ECDSA where it serves (PlatformTls13Verifier), else BouncyCastle's.
             public override Tls13Verifier CreateVerifier(int signatureScheme)

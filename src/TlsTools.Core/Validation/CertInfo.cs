@@ -139,7 +139,7 @@ namespace TlsTools.Validation
         {
             // One key object per issuer, so the platform imports it once (PlatformVerifier keeps a copy per key object).
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
-            try { key = issuer._publicKey ??= issuer.Bc.GetPublicKey(); }
+            try { key = issuer._publicKey ??= Pki.Crypto.PublicKeys.Of(issuer.Bc.CertificateStructure.SubjectPublicKeyInfo); }
             catch (Exception) { return false; }
             return PlatformSignature.Verified(this, issuer, key) || Certificate.SignatureVerifiesWith(key);
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
@@ -20,6 +21,36 @@ namespace TlsTools.Pki.Crypto
     /// </summary>
     internal static class PublicKeys
     {
+        private const int ValidatedLimit = 256;
+        private static readonly object ValidatedLock = new object();
+        private static readonly System.Collections.Generic.Dictionary<string, AsymmetricKeyParameter> Validated =
+            new System.Collections.Generic.Dictionary<string, AsymmetricKeyParameter>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The key of a certificate or handshake, validated once per process for each distinct encoding: a scan parses
+        /// the same server certificate in many probes, and a loop of handshakes meets the same key each time, where
+        /// BouncyCastle's own parsing (X509Certificate.GetPublicKey once per object, its TLS certificates at every call)
+        /// ran the RSA modulus checks in managed code again (tens of milliseconds for 2048 bits). Only keys that passed
+        /// are kept (at most 256; the table starts over when full); a refused key throws every time, as BouncyCastle's
+        /// PublicKeyFactory does.
+        /// </summary>
+        internal static AsymmetricKeyParameter Of(SubjectPublicKeyInfo spki)
+        {
+            if (spki is null) throw new ArgumentNullException(nameof(spki));
+            string id = Convert.ToBase64String(spki.GetEncoded(Asn1Encodable.Der));
+            lock (ValidatedLock)
+            {
+                if (Validated.TryGetValue(id, out var known)) return known;
+            }
+            var key = FromSubjectPublicKeyInfo(spki);
+            lock (ValidatedLock)
+            {
+                if (Validated.Count >= ValidatedLimit) Validated.Clear();
+                Validated[id] = key;
+            }
+            return key;
+        }
+
         /// <summary>The key, validated once. Throws as BouncyCastle's PublicKeyFactory does for a key it refuses.</summary>
         internal static AsymmetricKeyParameter FromSubjectPublicKeyInfo(SubjectPublicKeyInfo spki)
         {
