@@ -11,7 +11,8 @@ namespace TlsTools.Tls
         /// <summary>No wait: not TLS 1.3, the handshake failed, or <see cref="HandshakeOptions.SessionTicketWait"/> is zero.</summary>
         NotWaited,
 
-        /// <summary>Tickets arrived and nothing more was buffered after the last whole record: the flight is over.</summary>
+        /// <summary>Tickets arrived and nothing more was buffered after the last whole record (when tickets are counted, nothing
+        /// more came within <see cref="TicketFlight.CountSettle"/>): the flight is over.</summary>
         FlightComplete,
 
         /// <summary>The bound (<see cref="HandshakeOptions.SessionTicketWait"/>) passed before a complete flight arrived.</summary>
@@ -40,13 +41,22 @@ namespace TlsTools.Tls
     /// </summary>
     internal static class TicketFlight
     {
+        /// <summary>
+        /// When tickets are counted (<see cref="HandshakeOptions.CountAllTickets"/>): how long the socket must stay quiet after
+        /// the last whole record before the flight counts as over. A server may write each NewSessionTicket on its own, and
+        /// a later one can arrive in its own TCP segment after the earlier ones were read; the tickets of one flight come
+        /// within moments of each other, so a tenth of a second of silence after them ends the count (the whole bound only
+        /// when no ticket comes at all).
+        /// </summary>
+        internal static readonly TimeSpan CountSettle = TimeSpan.FromMilliseconds(100);
+
         /// <summary>Waits, and records on <paramref name="result"/> how long, why it stopped and how many tickets came.</summary>
-        public static async Task WaitAsync(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, HandshakeResult result, bool wholeBound = false)
+        public static async Task WaitAsync(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, HandshakeResult result, bool countAll = false)
         {
             var clock = Stopwatch.StartNew();
             try
             {
-                result.TicketWaitReason = await ReadFlight(pump, protocol, bound, clock, wholeBound).ConfigureAwait(false);
+                result.TicketWaitReason = await ReadFlight(pump, protocol, bound, clock, countAll).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -63,17 +73,21 @@ namespace TlsTools.Tls
             }
         }
 
-        private static async Task<TicketWaitReason> ReadFlight(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, Stopwatch clock, bool wholeBound)
+        private static async Task<TicketWaitReason> ReadFlight(ProtocolPump pump, CapturingClientProtocol protocol, TimeSpan bound, Stopwatch clock, bool countAll)
         {
+            bool settling = false;   // counting: tickets came and the last record was whole; waiting out CountSettle
             while (true)
             {
                 var left = bound - clock.Elapsed;
-                if (left <= TimeSpan.Zero) return TicketWaitReason.WaitExpired;
-                int n = await pump.ReceiveAsync(left).ConfigureAwait(false);
-                if (n < 0) return TicketWaitReason.WaitExpired;
+                if (left <= TimeSpan.Zero) return settling ? TicketWaitReason.FlightComplete : TicketWaitReason.WaitExpired;
+                bool settle = settling && CountSettle < left;
+                int n = await pump.ReceiveAsync(settle ? CountSettle : left).ConfigureAwait(false);
+                if (n < 0) return settling ? TicketWaitReason.FlightComplete : TicketWaitReason.WaitExpired;
                 if (n == 0 || protocol.IsClosed) return TicketWaitReason.ConnectionClosed;
                 if (pump.DiscardApplicationData() > 0) return TicketWaitReason.ApplicationData;
-                if (!wholeBound && protocol.NewSessionTickets > 0 && pump.AtRecordBoundary && !pump.MoreBuffered) return TicketWaitReason.FlightComplete;
+                bool whole = protocol.NewSessionTickets > 0 && pump.AtRecordBoundary && !pump.MoreBuffered;
+                if (whole && !countAll) return TicketWaitReason.FlightComplete;
+                settling = whole;
             }
         }
     }

@@ -166,8 +166,9 @@ namespace TlsTools.Tls
         /// </summary>
         public TimeSpan SessionTicketWait { get; set; } = TimeSpan.FromMilliseconds(300);
 
-        /// <summary>Wait the whole <see cref="SessionTicketWait"/> even after a flight looks over: a server may send each
-        /// NewSessionTicket in its own TCP segment, and a count (the scanner's Tls13SessionTickets) must see them all.</summary>
+        /// <summary>Keep reading after a flight looks over, until the socket stays quiet for <see cref="TicketFlight.CountSettle"/>
+        /// (within <see cref="SessionTicketWait"/>): a server may send each NewSessionTicket in its own TCP segment, and a
+        /// count (the scanner's Tls13SessionTickets) must see them all.</summary>
         internal bool CountAllTickets { get; set; }
 
         /// <summary>Record the transcript (on by default; a benchmark may turn it off).</summary>

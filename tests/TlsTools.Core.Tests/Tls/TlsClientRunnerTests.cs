@@ -159,6 +159,22 @@ namespace TlsTools.Tests.Tls
             Assert.Equal(2, r.NewSessionTickets);
         }
 
+        [Fact]
+        public async Task Tls13_CountingTickets_WaitsOutTheGapsBetweenThemButNotTheWholeBound()
+        {
+            // The scanner's count (CountAllTickets): four tickets reach the client in 100-byte pieces 20 ms apart, so the
+            // socket is empty at record boundaries between them. The count goes on until nothing comes for
+            // TicketFlight.CountSettle (100 ms), then ends, long before the 5 s bound.
+            using var server = new OpenSslServer(KeyAlgorithm.EcdsaP256, "-tls1_3", "-num_tickets", "4");
+            using var proxy = new ChunkingProxy(server.Port, chunk: 100, gapMs: 20);
+            var r = await Run(Opt(proxy.Port, o => { o.SessionTicketWait = TimeSpan.FromSeconds(5); o.CountAllTickets = true; }));
+            Assert.True(r.Success, r.Error);
+            _out.WriteLine(r.NewSessionTickets + " tickets, " + r.TicketWaitReason + " after " + r.TicketWaitMilliseconds + " ms");
+            Assert.Equal(4, r.NewSessionTickets);
+            Assert.Equal(TicketWaitReason.FlightComplete, r.TicketWaitReason);
+            Assert.InRange(r.TicketWaitMilliseconds, TicketFlight.CountSettle.TotalMilliseconds, 3000);
+        }
+
         /// <summary>
         /// A loopback TCP proxy for one connection: client to server as it comes; server to client collected for 50 ms
         /// after each read, then sent in pieces of <c>chunk</c> bytes, <c>gapMs</c> apart; every read after the server's
