@@ -4,7 +4,7 @@
     openssl s_server (wall time, failures), and sequential handshakes per second from Invoke-TlsHandshake next to
     `openssl s_time -new` against the same server, for TLS 1.2 and TLS 1.3.
 .DESCRIPTION
-    The server is one openssl s_server -www (ECDSA P-256 certificate) on 127.0.0.1; it serves connections one at a time,
+    The server is one openssl s_server -www (an ECDSA P-256 certificate, or RSA-2048 with -KeyAlgorithm) on 127.0.0.1; it serves connections one at a time,
     so the concurrent figure is bounded by it. Sequential figures are measured two ways: one Invoke-TlsHandshake call per
     handshake (cmdlet start-up included) and one call with the targets piped in with -ThrottleLimit 1, warm (after -WarmUp
     calls), in -Rounds rounds of -Seconds each, every round beside its own `openssl s_time -new` (VsOpenSsl; s_time's
@@ -25,7 +25,8 @@
     made once; see bench/Startup.Bench.ps1).
 #>
 param([int] $Count = 1000, [int] $ThrottleLimit = 50, [int] $Seconds = 10, [int] $FreshRounds = 3, [int] $Rounds = 3, [int] $WarmUp = 1000, [switch] $SkipConcurrent,
-    [ValidateSet('Tool', 'Precompiled')] [string[]] $PowerShell = @('Tool', 'Precompiled'))
+    [ValidateSet('Tool', 'Precompiled')] [string[]] $PowerShell = @('Tool', 'Precompiled'),
+    [ValidateSet('EcdsaP256', 'Rsa2048')] [string] $KeyAlgorithm = 'EcdsaP256')
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path $PSScriptRoot -Parent
 Import-Module (Join-Path $repo 'TlsTools.psd1') -Force
@@ -33,7 +34,7 @@ Import-Module (Join-Path $repo 'TlsTools.psd1') -Force
 
 $dir = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-hsbench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory $dir | Out-Null
-$cert = New-Certificate -SelfSigned -DnsName localhost -IpAddress 127.0.0.1 -Algorithm EcdsaP256
+$cert = New-Certificate -SelfSigned -DnsName localhost -IpAddress 127.0.0.1 -Algorithm $KeyAlgorithm
 $files = Save-TlsTestFiles -Certificate $cert -Directory $dir -Name server
 $rows = @()
 try {
