@@ -14,7 +14,8 @@ namespace TlsTools.Tls
     /// check name (<see cref="Validation.ValidationCheck.MustStaple"/>; see <see cref="Stapling"/>), so the user sees what
     /// the server did. A TLS 1.3 ECDSA CertificateVerify is checked by the platform's ECDSA where it serves
     /// (<see cref="PlatformTls13Verifier"/>), a TLS 1.2 ECDSA ServerKeyExchange likewise (<see cref="PlatformTls12Verifier"/>),
-    /// each with one platform key per distinct server key (<see cref="PlatformServerKeys"/>); everything else (chain, key, signatures) is BouncyCastle's as usual.
+    /// each with one platform key per distinct server key (the key object is shared, <see cref="Pki.Crypto.PublicKeys.Of"/>, and the
+    /// platform's copy is kept per key object); everything else (chain, key, signatures) is BouncyCastle's as usual.
     /// </summary>
     internal class ClientCrypto : BcTlsCrypto
     {
@@ -37,7 +38,8 @@ namespace TlsTools.Tls
             private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _publicKey;
 
             // BouncyCastle parses (and, for RSA, validates in managed code) the key again at every call, several times
-            // per handshake: here once per certificate, and once per process for each distinct key (PublicKeys.Of).
+            // per handshake: here once per certificate, and once per process for each distinct key (PublicKeys.Of), whose
+            // one object per key also lets PlatformVerifier import a server's key into the platform once, not per handshake.
             protected override Org.BouncyCastle.Crypto.AsymmetricKeyParameter GetPublicKey()
             {
                 if (_publicKey != null) return _publicKey;
@@ -57,7 +59,7 @@ namespace TlsTools.Tls
                 if (SignatureScheme.IsECDsa(signatureScheme) && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters)
                 {
                     ValidateKeyUsage(Org.BouncyCastle.Asn1.X509.KeyUsage.DigitalSignature);
-                    var verifier = PlatformTls13Verifier.TryCreate(PlatformServerKeys.Canonical(GetPubKeyEC()), signatureScheme, () => base.CreateVerifier(signatureScheme));
+                    var verifier = PlatformTls13Verifier.TryCreate(GetPubKeyEC(), signatureScheme, () => base.CreateVerifier(signatureScheme));
                     if (verifier != null) return verifier;
                 }
                 return base.CreateVerifier(signatureScheme);
@@ -68,7 +70,7 @@ namespace TlsTools.Tls
             {
                 var verifier = base.CreateVerifier(signatureAlgorithm); // BouncyCastle's checks (key usage, key type) first
                 return signatureAlgorithm == SignatureAlgorithm.ecdsa && GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.ECPublicKeyParameters
-                    ? new PlatformTls12Verifier(PlatformServerKeys.Canonical(GetPubKeyEC()), verifier)
+                    ? new PlatformTls12Verifier(GetPubKeyEC(), verifier)
                     : verifier;
             }
         }

@@ -16,7 +16,7 @@ namespace TlsTools.Core.Tests.Tls
 {
     /// <summary>
     /// The platform's ECDSA check of a TLS 1.2 ServerKeyExchange (issue 16) gives BouncyCastle's verdict on every
-    /// signature, and one platform key serves every handshake with the same server key (PlatformServerKeys).
+    /// signature, and one platform key serves every handshake with the same server key (one key object per key).
     /// </summary>
     public class PlatformTls12VerifierTests
     {
@@ -111,22 +111,21 @@ namespace TlsTools.Core.Tests.Tls
         }
 
         [Fact]
-        public void Equal_server_keys_share_one_key_object_and_the_table_is_bounded()
+        public void Every_handshake_certificate_with_the_same_server_key_gives_one_key_object()
         {
-            var pair = NewKey("P-256");
-            var key = (ECPublicKeyParameters)pair.Public;
-            var again = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key));
-            Assert.NotSame(key, again);
-            var kept = PlatformServerKeys.Canonical(key);
-            Assert.Same(kept, PlatformServerKeys.Canonical(again));
-            var other = (ECPublicKeyParameters)NewKey("P-256").Public;
-            Assert.NotSame(kept, PlatformServerKeys.Canonical(other));
-            Assert.True(kept.Q.Equals(key.Q));
-            // More distinct keys than the table holds: it starts over instead of growing.
-            for (int i = 0; i <= PlatformServerKeys.Capacity; i++) PlatformServerKeys.Canonical((ECPublicKeyParameters)NewKey("P-256").Public);
-            var fresh = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key));
-            Assert.True(PlatformServerKeys.Count <= PlatformServerKeys.Capacity);
-            Assert.Same(fresh, PlatformServerKeys.Canonical(fresh));
+            // PlatformVerifier keeps the platform's copy per key object: one object per distinct server key means the key is
+            // imported into the platform once, not at every handshake with that server.
+            var key = Pki.KeyFactory.Generate(Pki.KeyAlgorithm.EcdsaP256);
+            var cert = Pki.Issuance.CreateCa(new Pki.CertificateOptions { Subject = "CN=server.test" }, key, null);
+            var crypto = new ClientCrypto(Random);
+            var first = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, cert.GetRawData());
+            var second = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, cert.GetRawData());
+            Assert.NotSame(first, second);
+            Assert.Same(first.GetPubKeyEC(), second.GetPubKeyEC());
+            Assert.True(first.GetPubKeyEC().Q.Equals(((ECPublicKeyParameters)key.Public).Q));
+            var otherCert = Pki.Issuance.CreateCa(new Pki.CertificateOptions { Subject = "CN=other.test" }, Pki.KeyFactory.Generate(Pki.KeyAlgorithm.EcdsaP256), null);
+            var third = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, otherCert.GetRawData());
+            Assert.NotSame(first.GetPubKeyEC(), third.GetPubKeyEC());
         }
     }
 }
