@@ -115,16 +115,7 @@ for ($i = 1; $i -le 1000; $i++) {
     if ($i -in 10, 100, 1000) { "AT $i $($sw.Elapsed.TotalMilliseconds)" }
 }
 '@
-                # The PowerShells: the running one (`dotnet pwsh`, the repository's local tool, or a pwsh) and its precompiled copy.
-                $self = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-                $shells = [ordered]@{}
-                foreach ($kind in $(if ($FreshRounds -gt 0) { $PowerShell })) {
-                    $shells[$kind] = if ($kind -eq 'Tool') {
-                        if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, 'pwsh') } else { @($self) }
-                    } else {
-                        @((Get-Command dotnet -CommandType Application | Select-Object -First 1).Source, (& (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1')))
-                    }
-                }
+                $shells = if ($FreshRounds -gt 0) { & (Join-Path $PSScriptRoot 'Get-BenchPowerShell.ps1') -Kind $PowerShell } else { [ordered]@{} }
                 for ($round = 1; $round -le $FreshRounds; $round++) {
                     $roundRows = @()
                     foreach ($kind in $shells.Keys) {

@@ -58,17 +58,7 @@ if ($Handshake -eq '1') {
 '@
 $childPath = Join-Path ([IO.Path]::GetTempPath()) ("tlstools-startup-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.ps1')
 Set-Content -LiteralPath $childPath -Value $child
-# The PowerShells: how to start each (the running one is `dotnet pwsh`, the repository's local tool, or a pwsh).
-$self = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-$shells = [ordered]@{}
-foreach ($kind in $PowerShell) {
-    $shells[$kind] = if ($kind -eq 'Tool') {
-        if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, 'pwsh') } else { @($self) }
-    } else {
-        $dll = & (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1')
-        @((Get-Command dotnet -CommandType Application | Select-Object -First 1).Source, $dll)
-    }
-}
+$shells = & (Join-Path $PSScriptRoot 'Get-BenchPowerShell.ps1') -Kind $PowerShell
 $emptyModule = $null
 $targets = @($Manifest)
 if (-not $NoBaseline) {
