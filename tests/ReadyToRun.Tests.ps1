@@ -10,16 +10,17 @@ BeforeAll {
     $script:Names = 'BouncyCastle.Cryptography', 'TlsTools.Core', 'TlsTools.PowerShell'
 
     function Invoke-ChildPwsh {
-        <# A fresh pwsh runs a command; returns its last JSON line. Bounded to 120 s. #>
-        param([string] $Command)
+        <# A fresh pwsh runs a command; returns its last JSON line (with -Output: all it printed). Bounded to 120 s. #>
+        param([string] $Command, [switch] $Output)
         $pwsh = Get-ChildPwshCommand
         $child = Start-TestProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Command))
         $child.Stdout = $child.Process.StandardOutput.ReadToEndAsync()
         $exited = $child.Process.WaitForExit(120000)
         $exit = if ($exited) { $child.Process.ExitCode } else { -1 }
         $text = $child | Stop-TestProcess
+        if ($Output -and $exit -eq 0) { return $text }
         $json = ($text -split "`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1)
-        if ($exit -ne 0 -or -not $json) { throw "The child pwsh failed with exit code ${exit}:`n$text" }
+        if ($exit -ne 0 -or -not $json) { throw "The child pwsh failed with exit code ${exit}:`n$(($text -split "`n" | Where-Object { $_ -notmatch 'JIT compiled ' }) -join "`n")" }
         $json | ConvertFrom-Json
     }
 
@@ -63,17 +64,10 @@ Describe 'ReadyToRun images of the module' -Tag ReadyToRun {
         # session. The runtime's JIT summary (DOTNET_JitDisasmSummary, on standard output) names each method it
         # compiles; the child's report goes to a file, since the JIT's lines and PowerShell's share that output.
         $reportFile = Join-Path $TestDrive 'report.json'
-        $pwsh = Get-ChildPwshCommand
-        $command = "`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n$Report | Set-Content -LiteralPath '$reportFile'"
         $env:DOTNET_JitDisasmSummary = '1'
         try {
-            $child = Start-TestProcess -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $command))
+            $text = Invoke-ChildPwsh "`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n$Report | Set-Content -LiteralPath '$reportFile'" -Output
         } finally { Remove-Item Env:DOTNET_JitDisasmSummary }
-        $child.Stdout = $child.Process.StandardOutput.ReadToEndAsync()
-        $exited = $child.Process.WaitForExit(120000)
-        $exit = if ($exited) { $child.Process.ExitCode } else { -1 }
-        $text = $child | Stop-TestProcess
-        $exit | Should -Be 0 -Because "the child pwsh printed:`n$(($text -split "`n" | Where-Object { $_ -notmatch 'JIT compiled ' }) -join "`n")"
         $r = Get-Content -LiteralPath $reportFile -Raw | ConvertFrom-Json
         $r.Subject | Should -Be 'CN=localhost'
         $r.Cmdlets | Should -Be (Join-Path $R2r 'TlsTools.PowerShell.dll')
