@@ -98,7 +98,11 @@ function Invoke-CoreTests {
     if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1 } }
     [xml] $x = Get-Content -Raw $trx
     $c = $x.TestRun.ResultSummary.Counters
-    @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+    $failures = @($x.TestRun.Results.UnitTestResult | Where-Object outcome -ne 'Passed' | Where-Object outcome -ne 'NotExecuted' | ForEach-Object {
+            $message = $_.Output.ErrorInfo.Message
+            '{0} ({1}): {2}' -f $_.testName, $_.outcome, ("$message" -split "`n")[0]
+        })
+    @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted; Failures = $failures }
 }
 
 function Invoke-ModuleTests {
@@ -114,7 +118,7 @@ function Invoke-ModuleTests {
     & dotnet pwsh @childArgs | Out-Host
     if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
     $r = Get-Content -Raw $resultFile | ConvertFrom-Json
-    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped }
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped; Failures = @($r.Failures) }
 }
 
 function Get-LongSuite {
@@ -157,6 +161,8 @@ switch ($Task) {
             $core = Invoke-CoreTests
             $module = Invoke-ModuleTests
             Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $core.Passed, $core.Failed, $module.Passed, $module.Failed)
+            # Name what failed here, at the end, where a cut log still shows it.
+            foreach ($f in @($core.Failures) + @($module.Failures)) { if ($f) { Write-Host "FAILED: $f" } }
             $passed = $core.Passed + $module.Passed
             $failed = $core.Failed + $module.Failed
             $skipped = $core.Skipped + $module.Skipped
