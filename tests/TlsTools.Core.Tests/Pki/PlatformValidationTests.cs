@@ -45,25 +45,6 @@ namespace TlsTools.Tests.Pki
             Assert.Contains("composite", e.Message);
         }
 
-        [Theory]
-        [InlineData(KeyAlgorithm.Rsa2048)]
-        [InlineData(KeyAlgorithm.EcdsaP256)]
-        [InlineData(KeyAlgorithm.Ed25519)]
-        public void A_key_is_validated_once_per_process_and_shared_by_every_certificate_that_carries_it(KeyAlgorithm algorithm)
-        {
-            var key = KeyFactory.Generate(algorithm);
-            var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key.Public);
-            var first = PublicKeys.Of(spki);
-            Assert.Equal(PublicKeyFactory.CreateKey(spki), first);
-            // Another parse of the same encoding (another probe, another handshake) gets the very same object.
-            Assert.Same(first, PublicKeys.Of(SubjectPublicKeyInfo.GetInstance(spki.GetEncoded())));
-
-            var cert = Issuance.CreateCa(new CertificateOptions { Subject = "CN=shared.test" }, key, null);
-            var again = PkiReader.ReadCertificates(cert.GetRawData())[0];
-            Assert.Same(cert.PublicKeyParameters, again.PublicKeyParameters);
-            Assert.Equal(cert.KeyAlgorithm, again.KeyAlgorithm);
-        }
-
         [Fact]
         public void A_refused_key_is_refused_at_every_parse_and_never_kept()
         {

@@ -109,23 +109,5 @@ namespace TlsTools.Core.Tests.Tls
             Assert.Null(verifier.GetStreamVerifier(new DigitallySigned(null, sha1)));
             Assert.True(Verify(verifier, HashAlgorithm.sha1, content, sha1));
         }
-
-        [Fact]
-        public void Every_handshake_certificate_with_the_same_server_key_gives_one_key_object()
-        {
-            // PlatformVerifier keeps the platform's copy per key object: one object per distinct server key means the key is
-            // imported into the platform once, not at every handshake with that server.
-            var key = Pki.KeyFactory.Generate(Pki.KeyAlgorithm.EcdsaP256);
-            var cert = Pki.Issuance.CreateCa(new Pki.CertificateOptions { Subject = "CN=server.test" }, key, null);
-            var crypto = new ClientCrypto(Random);
-            var first = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, cert.GetRawData());
-            var second = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, cert.GetRawData());
-            Assert.NotSame(first, second);
-            Assert.Same(first.GetPubKeyEC(), second.GetPubKeyEC());
-            Assert.True(first.GetPubKeyEC().Q.Equals(((ECPublicKeyParameters)key.Public).Q));
-            var otherCert = Pki.Issuance.CreateCa(new Pki.CertificateOptions { Subject = "CN=other.test" }, Pki.KeyFactory.Generate(Pki.KeyAlgorithm.EcdsaP256), null);
-            var third = (Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCertificate)crypto.CreateCertificate(Org.BouncyCastle.Tls.CertificateType.X509, otherCert.GetRawData());
-            Assert.NotSame(first.GetPubKeyEC(), third.GetPubKeyEC());
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -21,18 +22,22 @@ namespace TlsTools.Pki.Crypto
     /// </summary>
     internal static class PublicKeys
     {
-        private const int ValidatedLimit = 256;
+        /// <summary>How many keys each generation of the table holds.</summary>
+        internal const int GenerationSize = 256;
         private static readonly object ValidatedLock = new object();
-        private static readonly System.Collections.Generic.Dictionary<string, AsymmetricKeyParameter> Validated =
-            new System.Collections.Generic.Dictionary<string, AsymmetricKeyParameter>(StringComparer.Ordinal);
+        // Two generations: a key found in the older one moves to the newer one, and when the newer one is full the
+        // older one is dropped. So a key in use (a CA's key in every chain check, the one server of a loop of
+        // handshakes) stays however many other keys pass by, and at most 2 x GenerationSize keys are held.
+        private static Dictionary<string, AsymmetricKeyParameter> s_recent = new Dictionary<string, AsymmetricKeyParameter>(StringComparer.Ordinal);
+        private static Dictionary<string, AsymmetricKeyParameter> s_older = new Dictionary<string, AsymmetricKeyParameter>(StringComparer.Ordinal);
 
         /// <summary>
         /// The key of a certificate or handshake, validated once per process for each distinct encoding: a scan parses
         /// the same server certificate in many probes, and a loop of handshakes meets the same key each time, where
         /// BouncyCastle's own parsing (X509Certificate.GetPublicKey once per object, its TLS certificates at every call)
         /// ran the RSA modulus checks in managed code again (tens of milliseconds for 2048 bits). Only keys that passed
-        /// are kept (at most 256; the table starts over when full); a refused key throws every time, as BouncyCastle's
-        /// PublicKeyFactory does.
+        /// are kept (the keys used last: see the two generations above); a refused key throws every time, as
+        /// BouncyCastle's PublicKeyFactory does.
         /// </summary>
         internal static AsymmetricKeyParameter Of(SubjectPublicKeyInfo spki)
         {
@@ -40,15 +45,31 @@ namespace TlsTools.Pki.Crypto
             string id = Convert.ToBase64String(spki.GetEncoded(Asn1Encodable.Der));
             lock (ValidatedLock)
             {
-                if (Validated.TryGetValue(id, out var known)) return known;
+                if (s_recent.TryGetValue(id, out var known)) return known;
+                if (s_older.TryGetValue(id, out known))
+                {
+                    Keep(id, known);
+                    return known;
+                }
             }
             var key = FromSubjectPublicKeyInfo(spki);
             lock (ValidatedLock)
             {
-                if (Validated.Count >= ValidatedLimit) Validated.Clear();
-                Validated[id] = key;
+                // Another thread may have validated the same key meanwhile: the first one kept is the one handed out.
+                if (s_recent.TryGetValue(id, out var known)) return known;
+                Keep(id, key);
             }
             return key;
+        }
+
+        private static void Keep(string id, AsymmetricKeyParameter key)
+        {
+            if (s_recent.Count >= GenerationSize)
+            {
+                s_older = s_recent;
+                s_recent = new Dictionary<string, AsymmetricKeyParameter>(StringComparer.Ordinal);
+            }
+            s_recent[id] = key;
         }
 
         /// <summary>The key, validated once. Throws as BouncyCastle's PublicKeyFactory does for a key it refuses.</summary>
