@@ -27,9 +27,7 @@ namespace TlsTools.Tls
                     throw new TlsToolsException(ErrorIds.ClientCertificateHasNoKey, ErrorKind.InvalidArgument,
                         "The client certificate '" + o.ClientCertificate.Subject + "' carries no private key; read it with its key to use it.");
                 var p = new Plan { Target = target };
-                var versions = (o.TlsVersions == null || o.TlsVersions.Count == 0 ? new[] { TlsVersion.Tls12, TlsVersion.Tls13 } : o.TlsVersions.ToArray())
-                    .Distinct().OrderByDescending(v => v).ToArray();
-                p.Versions = versions.Select(ToBc).ToArray();
+                p.Versions = NewestFirst(o.TlsVersions);
                 if (o.ResumeSession != null)
                 {
                     if (o.ResumeSession.TlsVersion == TlsVersion.Tls13)
@@ -48,7 +46,36 @@ namespace TlsTools.Tls
                 return p;
             }
 
-            private static ProtocolVersion ToBc(TlsVersion v) => TlsRegistry.Versions.ToBouncyCastle(v);
+            /// <summary>
+            /// The versions asked for (TLS 1.3 and 1.2 when none), each once, newest first. A loop over the five versions
+            /// rather than LINQ over the enum: this runs in every handshake, and LINQ over a value type is generic code the
+            /// JIT compiles in each new session (issue 16: the first call of a session).
+            /// </summary>
+            private static ProtocolVersion[] NewestFirst(System.Collections.Generic.IList<TlsVersion>? asked)
+            {
+                bool none = asked == null || asked.Count == 0;
+                int count = 0;
+                var chosen = new bool[(int)TlsVersion.Tls13 + 1];
+                for (int i = 0; !none && i < asked!.Count; i++)
+                {
+                    int v = (int)asked[i];
+                    if (v < 0 || v >= chosen.Length) TlsRegistry.Versions.ToBouncyCastle(asked[i]); // throws UnknownTlsVersion
+                    if (!chosen[v]) count++;
+                    chosen[v] = true;
+                }
+                if (none)
+                {
+                    chosen[(int)TlsVersion.Tls13] = chosen[(int)TlsVersion.Tls12] = true;
+                    count = 2;
+                }
+                var versions = new ProtocolVersion[count];
+                int n = 0;
+                for (int v = chosen.Length - 1; v >= 0; v--)
+                {
+                    if (chosen[v]) versions[n++] = TlsRegistry.Versions.ToBouncyCastle((TlsVersion)v);
+                }
+                return versions;
+            }
         }
     }
 }

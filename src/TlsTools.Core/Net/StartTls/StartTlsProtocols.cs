@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 
 namespace TlsTools.Net.StartTls
 {
@@ -12,7 +11,7 @@ namespace TlsTools.Net.StartTls
             DisplayName = displayName;
             OpenSslName = openSslName;
             SslscanName = sslscanName;
-            WellKnownPorts = ports;
+            Ports = ports;
             Dialect = dialect;
         }
 
@@ -28,7 +27,9 @@ namespace TlsTools.Net.StartTls
         public string? SslscanName { get; }
 
         /// <summary>The ports that imply this protocol when none is given (<see cref="TlsTarget"/>).</summary>
-        public IReadOnlyList<int> WellKnownPorts { get; }
+        public IReadOnlyList<int> WellKnownPorts => Ports;
+
+        internal int[] Ports { get; }
 
         internal StartTlsDialect Dialect { get; }
     }
@@ -58,18 +59,34 @@ namespace TlsTools.Net.StartTls
             new StartTlsProtocolInfo(StartTlsProtocol.Irc, "IRC", "irc", "irc", new[] { 6667 }, new IrcDialect()),
         };
 
-        private static readonly Dictionary<StartTlsProtocol, StartTlsProtocolInfo> ByProtocol = Table.ToDictionary(i => i.Protocol);
-
-        private static readonly Dictionary<int, StartTlsProtocol> ByPort =
-            Table.SelectMany(i => i.WellKnownPorts.Select(p => new KeyValuePair<int, StartTlsProtocol>(p, i.Protocol))).ToDictionary(p => p.Key, p => p.Value);
+        // The lookups below walk the 13 rows rather than build dictionaries: every handshake asks ForPort, and in a new
+        // session dictionaries keyed by an enum or built by LINQ are generic code the JIT compiles first (tens of
+        // milliseconds on the first call; issue 16).
 
         /// <summary>Every STARTTLS protocol (not <see cref="StartTlsProtocol.None"/>).</summary>
         public static IReadOnlyList<StartTlsProtocolInfo> All => Table;
 
         /// <summary>The protocol a well-known port implies, or <see cref="StartTlsProtocol.None"/> (TLS from the first byte).</summary>
-        public static StartTlsProtocol ForPort(int port) => ByPort.TryGetValue(port, out var p) ? p : StartTlsProtocol.None;
+        public static StartTlsProtocol ForPort(int port)
+        {
+            foreach (var info in Table)
+            {
+                foreach (int p in info.Ports)
+                {
+                    if (p == port) return info.Protocol;
+                }
+            }
+            return StartTlsProtocol.None;
+        }
 
         /// <summary>The table entry of a protocol; null for <see cref="StartTlsProtocol.None"/> or a value outside the enum.</summary>
-        public static StartTlsProtocolInfo? Find(StartTlsProtocol protocol) => ByProtocol.TryGetValue(protocol, out var i) ? i : null;
+        public static StartTlsProtocolInfo? Find(StartTlsProtocol protocol)
+        {
+            foreach (var info in Table)
+            {
+                if (info.Protocol == protocol) return info;
+            }
+            return null;
+        }
     }
 }

@@ -97,9 +97,20 @@ namespace TlsTools.Tls
                 }
                 foreach (var (code, name) in NotInBouncyCastle)
                     if (!names.ContainsKey(code)) names.Add(code, name);
-                var infos = names.OrderBy(kv => kv.Key).Select(kv => FromIanaName(kv.Key, kv.Value)).ToArray();
+                // Sorted by code with plain arrays, not LINQ over KeyValuePair<int, string>: built in the first handshake of
+                // each session, where LINQ over a value type is generic code the JIT compiles first (issue 16).
+                var codes = new int[names.Count];
+                names.Keys.CopyTo(codes, 0);
+                Array.Sort(codes);
+                var infos = new CipherSuiteInfo[codes.Length];
+                var suites = new List<CipherSuiteInfo>(codes.Length);
+                for (int i = 0; i < codes.Length; i++)
+                {
+                    infos[i] = FromIanaName(codes[i], names[codes[i]]);
+                    if (!IsSignalling(codes[i])) suites.Add(infos[i]);
+                }
                 var table = new CodeTable<CipherSuiteInfo>(infos, 2, ErrorIds.UnknownCipherSuite, "cipher suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-                return (table, infos.Where(s => !IsSignalling(s.Code)).ToArray());
+                return (table, suites.ToArray());
             }
 
             private static readonly Dictionary<string, (string Kx, string Auth, bool Export)> KeyExchanges =
