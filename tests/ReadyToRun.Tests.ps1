@@ -3,7 +3,7 @@
 # when it is the same build as the IL beside it, and from the IL otherwise (another platform, a stale image).
 BeforeAll {
     . $PSScriptRoot/common.ps1
-    . $PSScriptRoot/Peers.common.ps1
+    . $PSScriptRoot/Tls.common.ps1
     $script:Bin = (Resolve-Path (Join-Path $RepoRoot 'module/bin')).Path
     $script:Folder = [TlsTools.Loader.ModuleLoadContext]::ReadyToRunFolderName
     $script:R2r = Join-Path $Bin "r2r/$Folder"
@@ -74,6 +74,36 @@ Describe 'ReadyToRun images of the module' -Tag ReadyToRun {
         $compiled = @($text -split "`n" | Where-Object { $_ -match 'JIT compiled ' })
         $compiled.Count | Should -BeGreaterThan 10 -Because 'the summary lists what PowerShell itself compiles'
         $compiled | Where-Object { $_ -match 'JIT compiled TlsTools\.(PowerShell|Core)\.' } | Should -BeNullOrEmpty
+    }
+
+    It 'carry the framework''s generic code over the module''s own types: a first handshake JIT-compiles no async builder over them' {
+        # Each async method of the module instantiates the framework's builders over its own state machine
+        # (AsyncMethodBuilderCore.Start<TStateMachine>, AsyncTaskMethodBuilder<T>.Start<...>): code whose IL is the
+        # framework's, which crossgen2 leaves to the JIT unless told it may compile generics from other modules
+        # (--non-local-generics-module, with --opt-cross-module; the runtime checks each such body against the IL it
+        # loaded and JIT-compiles it again when they differ). Without it, the first handshake of a session JIT-compiled
+        # about 350 methods, 108 of them such builders (issue 16).
+        $dir = Join-Path $TestDrive 'jit-handshake'
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        $key = New-PrivateKey -Algorithm EcdsaP256
+        $files = Save-TlsTestFiles -Certificate (New-Certificate -SelfSigned -DnsName localhost -PrivateKey $key) -Directory $dir -Name server
+        $server = Start-OpenSslServer -Files $files -DiscardOutput
+        try {
+            $reportFile = Join-Path $dir 'report.json'
+            $env:DOTNET_JitDisasmSummary = '1'
+            try {
+                $text = Invoke-ChildPwsh ("`$ErrorActionPreference = 'Stop'; Import-Module '$RepoRoot/TlsTools.psd1'`n" +
+                    "`$r = Invoke-TlsHandshake -HostName 127.0.0.1 -Port $($server.Port) -SkipCertificateCheck -TimeoutSeconds 30`n" +
+                    "@{ Success = `$r.Success; Version = `"`$(`$r.TlsVersion)`" } | ConvertTo-Json -Compress | Set-Content -LiteralPath '$reportFile'") -Output
+            } finally { Remove-Item Env:DOTNET_JitDisasmSummary }
+        } finally { $server | Stop-TestProcess | Out-Null }
+        $r = Get-Content -LiteralPath $reportFile -Raw | ConvertFrom-Json
+        $r.Success | Should -BeTrue
+        $r.Version | Should -Be 'Tls13'
+        $compiled = @($text -split "`n" | Where-Object { $_ -match 'JIT compiled ' })
+        $compiled.Count | Should -BeGreaterThan 10 -Because 'the summary lists what PowerShell itself compiles'
+        $compiled | Where-Object { $_ -match 'JIT compiled System\.Runtime\.CompilerServices\.(AsyncMethodBuilderCore|AsyncTaskMethodBuilder(`1\[[^\]]*\])?):Start\[TlsTools\.' } |
+            Should -BeNullOrEmpty
     }
 
     It 'are passed over for the IL when an image is not the same build (stale), and the module still works' {
