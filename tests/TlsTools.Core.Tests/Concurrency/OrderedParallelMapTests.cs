@@ -9,9 +9,23 @@ using Xunit;
 namespace TlsTools.Tests.Concurrency
 {
     /// <summary>
+    /// These tests run alone (after the parallel ones): what they check happens on the thread pool, within bounds of
+    /// seconds. Beside the seeded fuzz run, which keeps both cores busy on threads of its own, pool work here waited
+    /// seconds to start (the cancellation test took 1-6 s instead of 0.1 s). Once, in the parallel phase, the dispose
+    /// test waited out its 30 s bound and the suite failed; which of its two waits it was is not known (it awaited then,
+    /// and said only that it timed out); it now says which step never came and what the pool looked like.
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ThreadPoolBound
+    {
+        public const string Name = "Thread-pool work under time bounds";
+    }
+
+    /// <summary>
     /// The ordered parallel map behind Read-CertificateRequest: results in input order whatever order the work finishes in,
     /// an exception at its input's place, cancellation that ends the waits, and bounds on work running and held.
     /// </summary>
+    [Collection(ThreadPoolBound.Name)]
     public class OrderedParallelMapTests
     {
         /// <summary>Only against a hang: far above any normal return.</summary>
@@ -141,21 +155,43 @@ namespace TlsTools.Tests.Concurrency
         }
 
         [Fact]
-        public async Task Disposing_cancels_what_is_still_running()
+        public void Disposing_cancels_what_is_still_running()
         {
-            var running = new TaskCompletionSource<bool>();
-            var cancelled = new TaskCompletionSource<bool>();
+            // Waits on the test's own thread, not awaits: what is checked is the map and the thread pool, not the test
+            // runner's scheduling of continuations. A failure says which step never came and what the pool looked like.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long startedAt = -1, cancelledAt = -1;
+            using var running = new ManualResetEventSlim();
+            using var cancelled = new ManualResetEventSlim();
             var map = new OrderedParallelMap<int, int>((i, token) =>
             {
-                running.TrySetResult(true);
-                using (token.Register(() => cancelled.TrySetResult(true)))
+                Volatile.Write(ref startedAt, clock.ElapsedMilliseconds);
+                running.Set();
+                using (token.Register(() =>
+                {
+                    Volatile.Write(ref cancelledAt, clock.ElapsedMilliseconds);
+                    cancelled.Set();
+                }))
+                {
                     Task.Delay(Timeout.Infinite, token).Wait(HangGuard);
+                }
                 return i;
             }, 1, 1, CancellationToken.None);
-            map.Add(0, _ => { });
-            Assert.Same(running.Task, await Task.WhenAny(running.Task, Task.Delay(HangGuard)));
-            map.Dispose();
-            Assert.Same(cancelled.Task, await Task.WhenAny(cancelled.Task, Task.Delay(HangGuard)));
+            string State() => "map started at " + Volatile.Read(ref startedAt) + " ms, its token fired at " + Volatile.Read(ref cancelledAt)
+                + " ms, now " + clock.ElapsedMilliseconds + " ms; thread pool: " + ThreadPool.ThreadCount + " threads, "
+                + ThreadPool.PendingWorkItemCount + " items queued";
+            try
+            {
+                map.Add(0, _ => { });
+                Assert.True(running.Wait(HangGuard), "the map never started: " + State());
+                long disposedAt = clock.ElapsedMilliseconds;
+                map.Dispose();
+                Assert.True(cancelled.Wait(HangGuard), "disposed at " + disposedAt + " ms and not cancelled: " + State());
+            }
+            finally
+            {
+                map.Dispose(); // a failed check leaves no work behind
+            }
         }
 
         [Fact]
