@@ -12,18 +12,8 @@ using Xunit;
 
 namespace TlsTools.Tests.Pki
 {
-    /// <summary>
-    /// The tests of the process-wide table of validated public keys (PublicKeys.Of) run alone: every test that reads a
-    /// certificate adds to that table, and what these tests check (the same object for the same key, what the table
-    /// keeps after many other keys) is only meaningful while nobody else adds to it. Run beside the limbo suite, the
-    /// table once turned over between two reads of one key and the check of "one object" failed.
-    /// </summary>
-    [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class ProcessWideKeyTable
-    {
-        public const string Name = "Process-wide key table";
-    }
-
+    // Alone (SerialCollections.cs): run beside the limbo suite, the table once turned over between two reads of one key
+    // and the check of "one object" failed.
     [Collection(ProcessWideKeyTable.Name)]
     public class PublicKeyTableTests
     {

@@ -18,6 +18,7 @@ namespace TlsTools.Tests.Reliability
     /// Deterministic mutation fuzzing of every reader entry, the chain validator and the transcript decoder: each input must
     /// end in a value or a TlsToolsException with an ErrorId, within a time bound, and never crash or hang the process.
     /// </summary>
+    [Collection(SaturatesEveryCore.Name)] // keeps both cores busy: alone, so that bounded tests beside it are not starved
     public class MalformedInputTests
     {
         /// <summary>Fixed, so a failure can be replayed; change it to explore other mutations.</summary>

@@ -21,6 +21,7 @@ namespace TlsTools.Tests.Validation
     /// Runs the x509-limbo suite (tests/data/x509-limbo) through <see cref="ChainValidator.Validate"/>, the API the
     /// cmdlet uses, and writes tests/out/limbo-results.json in limbo's result format.
     /// </summary>
+    [Collection(SaturatesEveryCore.Name)] // keeps both cores busy: alone, so that bounded tests beside it are not starved
     public sealed class LimboTests
     {
         /// <summary>Cases answered SKIPPED, with the reason. Limbo marks each pair below as conflicting: TlsTools follows the web PKI side.</summary>
