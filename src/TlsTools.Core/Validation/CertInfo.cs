@@ -133,13 +133,12 @@ namespace TlsTools.Validation
             return ok;
         }
 
-        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _publicKey;
-
         private bool VerifySignature(CertInfo issuer)
         {
-            // One key object per issuer, so the platform imports it once (PlatformVerifier keeps a copy per key object).
+            // One key object per issuer key (the certificate's, from PublicKeys.Of), so the platform imports it once
+            // (PlatformVerifier keeps a copy per key object).
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter key;
-            try { key = issuer._publicKey ??= Pki.Crypto.PublicKeys.Of(issuer.Bc.CertificateStructure.SubjectPublicKeyInfo); }
+            try { key = issuer.Certificate.PublicKeyParameters; }
             catch (Exception) { return false; }
             return PlatformSignature.Verified(this, issuer, key) || Certificate.SignatureVerifiesWith(key);
         }
